@@ -1,0 +1,59 @@
+import type { JsonObject } from './formats/json-line.js';
+import { jsonHost, jsonTimestamp, parseJsonLine } from './formats/json-line.js';
+import { parseSyslog } from './formats/syslog.js';
+import type { QueueRef } from './mta-correlation.js';
+import { queueRefOf } from './mta-correlation.js';
+import { DEFAULT_PROVIDER, providerFromContext } from './providers.js';
+import type { SignatureHit } from './signatures.js';
+import { matchSignatures } from './signatures.js';
+import { parseLeadingTimestamp } from './timestamps.js';
+
+/** What a candidate line says, before dedup, correlation and service resolution. */
+export interface LineFacts {
+  readonly hits: readonly SignatureHit[];
+  readonly ts: string | null;
+  readonly host: string | null;
+  readonly program: string | null;
+  /** Provider for generic signatures; specific ones are always SendGrid's. */
+  readonly contextProvider: string;
+  readonly jsonObjects: readonly JsonObject[];
+  readonly queueRef: QueueRef | null;
+}
+
+export type LineOutcome =
+  | { readonly kind: 'matched'; readonly facts: LineFacts; readonly malformed: boolean }
+  | { readonly kind: 'skipped'; readonly reason: 'no-signature'; readonly malformed: boolean };
+
+/**
+ * Reads one decoded candidate line: the signatures it carries, then its framing (JSON object,
+ * syslog header, leading stamp) for time, host, program, provider and queue id.
+ */
+export const analyzeLine = (text: string, nowMs: number): LineOutcome => {
+  const hits = matchSignatures(text);
+  const json = parseJsonLine(text);
+  const malformed = json.kind === 'malformed';
+  if (hits.length === 0) return { kind: 'skipped', reason: 'no-signature', malformed };
+
+  let ts: string | null = null;
+  let host: string | null = null;
+  let program: string | null = null;
+  let jsonObjects: readonly JsonObject[] = [];
+  // Syslog may be the line itself, or the message inside a shipper's JSON envelope.
+  let syslogSource = text;
+  if (json.kind === 'json') {
+    jsonObjects = json.objects;
+    ts = jsonTimestamp(json.objects);
+    host = jsonHost(json.objects);
+    if (json.message !== null) syslogSource = json.message;
+  }
+  const syslog = parseSyslog(syslogSource, nowMs);
+  if (syslog !== null) {
+    ts ??= syslog.ts;
+    host = syslog.host;
+    program = syslog.program;
+  }
+  ts ??= parseLeadingTimestamp(syslogSource, nowMs);
+  const queueRef = queueRefOf(syslogSource, syslog?.body ?? null, program);
+  const contextProvider = providerFromContext(text) ?? DEFAULT_PROVIDER;
+  return { kind: 'matched', malformed, facts: { hits, ts, host, program, contextProvider, jsonObjects, queueRef } };
+};

@@ -1,0 +1,118 @@
+import type { LookbackWindow } from './lookback-window.js';
+
+/** Who submitted a queued message, as the MTA logged it when the message came in. */
+export interface Submitter {
+  readonly sender: string | null;
+  readonly authUser: string | null;
+  readonly clientHost: string | null;
+  readonly uid: string | null;
+}
+
+/** The service name a submitter stands for: sender, else SASL user, else client host, else uid. */
+export const submitterName = (s: Submitter): string | null =>
+  s.sender ?? s.authUser ?? s.clientHost ?? (s.uid !== null ? `uid:${s.uid}` : null);
+
+/** Postfix queue ids: short hex (`4F1A2B3C4D`) or long (`4Tq1Xb2Zs9z9vXY`). */
+const POSTFIX_QID_RE = /^([0-9A-F]{5,12}|[0-9A-Za-z]{12,20}): /;
+/** Exim message ids after the stamp: `1rhFzX-0001Ab-3C` and the 4.97 long form. */
+const EXIM_LINE_RE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?: [+-]\d{4})?(?: \[\d{1,10}\])? ([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) /;
+
+export type QueueRef = { readonly mta: 'postfix' | 'exim'; readonly id: string };
+
+/** The queue id of a Postfix (syslog body) or Exim (whole line) rejection, or null. */
+export const queueRefOf = (line: string, syslogBody: string | null, program: string | null): QueueRef | null => {
+  if (syslogBody !== null && program !== null && /postfix|smtp/i.test(program)) {
+    const m = POSTFIX_QID_RE.exec(syslogBody);
+    if (m?.[1] !== undefined) return { mta: 'postfix', id: m[1] };
+  }
+  const e = EXIM_LINE_RE.exec(syslogBody ?? line) ?? EXIM_LINE_RE.exec(line);
+  if (e?.[1] !== undefined) return { mta: 'exim', id: e[1] };
+  return null;
+};
+
+/** Longest submission line decoded. Bytes each side of the match; 4 KiB. */
+const MAX_CONTEXT = 4096;
+
+const field = (re: RegExp, text: string): string | null => {
+  const v = re.exec(text)?.[1];
+  return v === undefined || v === '' ? null : v;
+};
+
+/** Map insert with a size bound: the oldest entry goes first. */
+const remember = <V>(map: Map<string, V>, key: string, value: V, max: number): void => {
+  map.delete(key);
+  if (map.size >= max) {
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, value);
+};
+
+/**
+ * Finds the submission lines of `ref` in the stream's recent bytes before `before` (stream
+ * offset), searching raw bytes backwards and decoding only the lines found. Results are cached
+ * per id, since a deferred message is retried and rejected again and again. Memory: the window
+ * plus 2 × `cacheSize` entries.
+ */
+export class MtaCorrelator {
+  private readonly cache = new Map<string, Submitter>();
+  /** Ids looked up in vain, with the stream offset searched up to: later lookups search only newer bytes. */
+  private readonly misses = new Map<string, number>();
+
+  /** `cacheSize`: queue ids remembered; 1024 by default. */
+  constructor(
+    private readonly window: LookbackWindow,
+    private readonly cacheSize = 1024,
+  ) {}
+
+  submitter(ref: QueueRef, before: number): Submitter | null {
+    const key = `${ref.mta}:${ref.id}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    // A retried message is rejected again and again: after a miss, search only the newer bytes,
+    // so a storm of rejections costs one window scan, not one per line.
+    const searched = this.misses.get(key) ?? 0;
+    const found = ref.mta === 'postfix' ? this.postfix(ref.id, before, searched) : this.exim(ref.id, before, searched);
+    if (found !== null) {
+      this.misses.delete(key);
+      remember(this.cache, key, found, this.cacheSize);
+    } else {
+      remember(this.misses, key, before, this.cacheSize);
+    }
+    return found;
+  }
+
+  private lineOf(needle: string, before: number, after: number): string | null {
+    const bytes = Buffer.from(needle, 'latin1');
+    const at = this.window.lastIndexOf(bytes, before, Math.max(0, after - bytes.length));
+    if (at < 0) return null;
+    const line = this.window.lineAt(at, MAX_CONTEXT);
+    return line === null ? null : line.bytes.toString('utf8');
+  }
+
+  private postfix(qid: string, before: number, after: number): Submitter | null {
+    const from = this.lineOf(`${qid}: from=<`, before, after);
+    const client = this.lineOf(`${qid}: client=`, before, after);
+    const pickup = this.lineOf(`${qid}: uid=`, before, after);
+    if (from === null && client === null && pickup === null) return null;
+    const sender = field(/: from=<([^>\s]{1,320})>/, from ?? '') ?? field(/ from=<([^>\s]{1,320})>/, pickup ?? '');
+    return {
+      sender,
+      authUser: field(/\bsasl_username=([^\s,]{1,320})/, client ?? ''),
+      clientHost: field(/: client=([^\s[,]{1,253})\[/, client ?? ''),
+      uid: field(/: uid=(\d{1,10})\b/, pickup ?? ''),
+    };
+  }
+
+  private exim(id: string, before: number, after: number): Submitter | null {
+    const line = this.lineOf(`${id} <= `, before, after);
+    if (line === null) return null;
+    const sender = field(/ <= ([^\s<>]{1,320}) /, line);
+    return {
+      sender: sender === '<>' ? null : sender,
+      authUser: field(/ A=[A-Za-z0-9_-]{1,64}:([^\s]{1,320})/, line),
+      clientHost: field(/ H=([^\s[(]{1,253})/, line),
+      uid: field(/ U=([^\s]{1,64})/, line),
+    };
+  }
+}

@@ -1,0 +1,83 @@
+import type { Kind } from '../src/contracts.js';
+
+/**
+ * The record rule, which makes one event one detection:
+ *
+ * A line *continues* the record opened by an earlier line when it is
+ *  - indented (space or tab): stack frames, `util.inspect` properties, pretty-printed JSON;
+ *  - a closing bracket `}` `]` `)`;
+ *  - a trace header: `Traceback (most recent call last):`, `Caused by:`, `During handling ...`,
+ *    `The above exception ...`, `... N more`, PHP's `#0 ...`, `Stack trace:`;
+ *  - an exception line (`smtplib.SMTPAuthenticationError: ...`, `javax.mail.X Exception: ...`)
+ *    when the record holds a Python traceback, or the line before is a plain log line (a logger
+ *    printing the message, then the exception);
+ *  - an SMTP `535 `/`535-` reply line right after a `535-` line (a multi-line reply);
+ *  - Python smtplib's debug summary `reply: retcode (535); Msg: ...` of the reply lines above it.
+ * Any other line opens a new record. Within one record, each kind is reported once.
+ */
+
+export type LineShape = 'indented' | 'closer' | 'trace-header' | 'exception' | 'other';
+
+const TRACE_HEADER_RE = /^(?:reply: retcode \(|Traceback \(most recent call last\)|Caused by:|During handling of the above|The above exception|\.\.\. \d{1,9} more|Stack trace:|#\d{1,4} )/;
+const EXCEPTION_RE = /^[A-Za-z_$][\w$]{0,200}(?:\.[A-Za-z_$][\w$]{0,200}){0,30}(?:Error|Exception|Failure)(?::|$)/;
+const REPLY_DASH_RE = /\b535-/;
+const REPLY_RE = /\b535[ -]/;
+
+export const lineShape = (head: string): LineShape => {
+  const c = head.charCodeAt(0);
+  if (c === 0x20 || c === 0x09) return 'indented';
+  if (c === 0x7d || c === 0x5d || c === 0x29) return 'closer';
+  if (TRACE_HEADER_RE.test(head)) return 'trace-header';
+  if (EXCEPTION_RE.test(head)) return 'exception';
+  return 'other';
+};
+
+/** How much of a line the shape test reads. Characters. */
+export const SHAPE_HEAD_CHARS = 512;
+
+/** Per-stream record state: bounded (a few fields and at most one entry per kind). */
+export class RecordTracker {
+  private kinds = new Set<Kind>();
+  private sawTraceback = false;
+  private prevShape: LineShape = 'other';
+  private prevReplyDash = false;
+  /** Line number of the last line fed in, or 0 when unknown (gap too large to check). */
+  lastLine = 0;
+
+  /** Forgets everything: the next line opens a record. */
+  reset(): void {
+    this.kinds.clear();
+    this.sawTraceback = false;
+    this.prevShape = 'other';
+    this.prevReplyDash = false;
+    this.lastLine = 0;
+  }
+
+  /** Feeds the next line (its first characters suffice); returns whether it opened a record. */
+  advance(lineNo: number, head: string): boolean {
+    const shape = lineShape(head);
+    const continues =
+      this.lastLine !== 0 &&
+      (shape === 'indented' ||
+        shape === 'closer' ||
+        shape === 'trace-header' ||
+        (shape === 'exception' && (this.sawTraceback || this.prevShape === 'other')) ||
+        (this.prevReplyDash && REPLY_RE.test(head)));
+    if (!continues) {
+      this.kinds.clear();
+      this.sawTraceback = false;
+    }
+    if (shape === 'trace-header' && head.startsWith('Traceback')) this.sawTraceback = true;
+    this.prevShape = shape;
+    this.prevReplyDash = REPLY_DASH_RE.test(head);
+    this.lastLine = lineNo;
+    return !continues;
+  }
+
+  /** Records `kind` in the current record; false when the record already had it. */
+  claim(kind: Kind): boolean {
+    if (this.kinds.has(kind)) return false;
+    this.kinds.add(kind);
+    return true;
+  }
+}

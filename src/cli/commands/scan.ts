@@ -1,0 +1,184 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ChunkBatch, Detection } from '../../contracts.js';
+import { createDetector } from '../../../parsers/index.js';
+import { loadConfig } from '../../config/load.js';
+import type { Config } from '../../config/schema.js';
+import { detectorOptions } from '../../detector-options.js';
+import { Pipeline } from '../../pipeline.js';
+import { openDb } from '../../store/db.js';
+import { EventStore } from '../../store/events.js';
+import { gzipFileChunks, isGzipFile, plainFileChunks, streamChunks } from '../../sources/file-chunks.js';
+import { headFingerprint } from '../../sources/stream-identity.js';
+import { SummaryBuilder } from '../../output/summary.js';
+import { renderServiceTable } from '../../output/service-table.js';
+import { errorMessage, UsageError } from '../../errors.js';
+import { DEFAULT_DB_PATH } from '../defaults.js';
+import { EXIT, write, type CliContext } from '../io.js';
+
+export const SCAN_FORMATS = ['table', 'ndjson', 'json'] as const;
+
+interface ScanOptions {
+  db?: string;
+  config?: string;
+  format: (typeof SCAN_FORMATS)[number];
+  store: boolean;
+}
+
+export function registerScan(program: Command, ctx: CliContext): void {
+  program
+    .command('scan')
+    .description('Scan log files, directories (recursively), .gz rotated logs or stdin once, and report the SendGrid authentication rejections per service.')
+    .argument('[paths...]', 'files or directories; - or nothing (with piped input) reads stdin')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(SCAN_FORMATS).default('table'))
+    .option('--db <path>', `SQLite database the detections are stored in (default: the config's database.path, else ${DEFAULT_DB_PATH})`)
+    .option('-c, --config <file>', 'YAML or JSON config: service rules and detector limits')
+    .option('--no-store', 'do not write the detections to the database')
+    .action(async (paths: string[], opts: ScanOptions) => {
+      ctx.exit(await scan(paths, opts, ctx));
+    });
+}
+
+async function scan(paths: string[], opts: ScanOptions, ctx: CliContext): Promise<number> {
+  const { io } = ctx;
+  const inputs = paths.length > 0 ? paths : io.stdin.isTTY ? [] : ['-'];
+  if (inputs.length === 0) throw new UsageError('scan needs a path, or log lines piped to stdin (see authwatch scan --help).');
+  const config: Readonly<Config> | undefined = opts.config ? loadConfig(opts.config, io.env) : undefined;
+  const db = openDb(opts.store ? (opts.db ?? config?.database.path ?? DEFAULT_DB_PATH) : ':memory:');
+  const summary = new SummaryBuilder();
+  let found = 0;
+  const onDetection = (d: Detection): void => {
+    found++;
+    if (opts.format === 'ndjson') io.stdout.write(`${JSON.stringify(toNdjson(d))}\n`);
+    else summary.add(d);
+  };
+  const detector = createDetector(detectorOptions(config));
+  const pipeline = new Pipeline({ detector, store: new EventStore(db), onDetections: (all) => all.forEach(onDetection) });
+  let failed = false;
+  try {
+    for (const input of inputs) {
+      for await (const file of expand(input, (path, err) => {
+        failed = true;
+        write(io.stderr, `authwatch: cannot read ${path}: ${err}; skipped.`);
+      })) {
+        try {
+          await scanOne(file, input === '-' ? io.stdin : undefined, pipeline);
+        } catch (err) {
+          failed = true;
+          write(io.stderr, `authwatch: ${file}: ${describeReadError(err)}; what was read before it was scanned.`);
+        }
+      }
+    }
+  } finally {
+    db.close();
+  }
+  const stats = pipeline.stats();
+  if (opts.format === 'json') {
+    write(io.stdout, JSON.stringify({ services: summary.build(), stats }, null, 2));
+  } else if (opts.format === 'table') {
+    write(io.stdout, renderServiceTable(summary.build(), summary.kindsSeen()));
+  }
+  if (stats.longLines + stats.binaryLines + stats.malformed > 0) {
+    write(io.stderr, `authwatch: skipped ${stats.longLines} over-long, ${stats.binaryLines} binary and ${stats.malformed} malformed line(s).`);
+  }
+  if (failed) return EXIT.partial;
+  return found > 0 ? EXIT.found : EXIT.ok;
+}
+
+/** Files under a path: the file itself, every regular file below a directory (sorted), or stdin. */
+async function* expand(input: string, onError: (path: string, err: string) => void): AsyncGenerator<string> {
+  if (input === '-') {
+    yield '-';
+    return;
+  }
+  let st;
+  try {
+    st = await stat(input);
+  } catch (err) {
+    onError(input, describeReadError(err));
+    return;
+  }
+  if (st.isFile()) {
+    yield input;
+    return;
+  }
+  if (!st.isDirectory()) {
+    onError(input, 'not a regular file or directory');
+    return;
+  }
+  let entries;
+  try {
+    entries = await readdir(input, { withFileTypes: true });
+  } catch (err) {
+    onError(input, describeReadError(err));
+    return;
+  }
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(input, e.name);
+    if (e.isDirectory()) yield* expand(p, onError);
+    else if (e.isFile()) yield p;
+  }
+}
+
+/**
+ * Scans one file or stdin. The stream's identity comes from its first line, so the head is
+ * gathered before the first chunk goes to the pipeline.
+ */
+async function scanOne(path: string, stdin: Readable | undefined, pipeline: Pipeline): Promise<void> {
+  const chunks = stdin ? streamChunks(stdin) : (await isGzipFile(path)) ? gzipFileChunks(path) : plainFileChunks(path);
+  const meta = stdin ? { source: path } : { source: path, path };
+  const batch = (stream: string, bytes: Buffer, extra: Partial<ChunkBatch> = {}): ChunkBatch => ({ type: 'chunk', sourceId: path, stream, bytes, meta, ...extra });
+  const streamId = (fp: string) => `${stdin ? 'stdin' : 'file'}:${fp}`;
+  const start = { reset: { startOffset: 0, startLine: 1 } };
+  let stream: string | undefined;
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  for await (const chunk of chunks) {
+    if (stream !== undefined) {
+      await pipeline.sink(batch(stream, chunk));
+      continue;
+    }
+    head.push(Buffer.from(chunk));
+    headBytes += chunk.length;
+    const joined = Buffer.concat(head, headBytes);
+    const fp = headFingerprint(joined);
+    if (fp === undefined) continue;
+    stream = streamId(fp);
+    await pipeline.sink(batch(stream, joined, start));
+  }
+  if (stream !== undefined) {
+    await pipeline.sink(batch(stream, Buffer.alloc(0), { eof: true }));
+    return;
+  }
+  const joined = Buffer.concat(head, headBytes);
+  const fp = headFingerprint(joined, true);
+  if (fp !== undefined) await pipeline.sink(batch(streamId(fp), joined, { ...start, eof: true }));
+}
+
+function describeReadError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR') return `the gzip data is truncated or corrupt (${errorMessage(err)})`;
+  return errorMessage(err);
+}
+
+function toNdjson(d: Detection) {
+  return {
+    source: d.source,
+    line: d.line,
+    kind: d.kind,
+    channel: d.channel,
+    service: d.service,
+    service_via: d.serviceVia,
+    provider: d.provider,
+    ts: d.ts,
+    host: d.host,
+    program: d.program,
+    signature: d.signature,
+    message: d.message,
+  };
+}

@@ -1,0 +1,61 @@
+import { metrics, trace } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MeterProvider, PeriodicExportingMetricReader, type MetricReader } from '@opentelemetry/sdk-metrics';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { resetInstruments } from './metrics.js';
+
+export interface TelemetryOptions {
+  /** Serve Prometheus text on the HTTP server's /metrics. */
+  readonly prometheus: boolean;
+  /** OTLP/HTTP endpoint base, e.g. http://collector:4318; metrics and traces go there. */
+  readonly otlpEndpoint?: string;
+  /** How often metrics are pushed over OTLP. Milliseconds; default 15000. */
+  readonly otlpIntervalMs?: number;
+}
+
+export interface TelemetrySdk {
+  /** Writes the Prometheus exposition; undefined when Prometheus is off. */
+  readonly metricsHandler?: (req: IncomingMessage, res: ServerResponse) => void;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Wires the OpenTelemetry SDK in at start-up when metrics or traces are enabled; the rest of the
+ * code only talks to @opentelemetry/api and stays a no-op otherwise.
+ */
+export function startTelemetry(opts: TelemetryOptions): TelemetrySdk {
+  const resource = resourceFromAttributes({ 'service.name': 'authwatch' });
+  const readers: MetricReader[] = [];
+  let prometheus: PrometheusExporter | undefined;
+  if (opts.prometheus) {
+    prometheus = new PrometheusExporter({ preventServerStart: true });
+    readers.push(prometheus);
+  }
+  if (opts.otlpEndpoint) {
+    readers.push(
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: `${opts.otlpEndpoint.replace(/\/$/, '')}/v1/metrics` }),
+        exportIntervalMillis: opts.otlpIntervalMs ?? 15_000,
+      }),
+    );
+  }
+  const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
+  if (meterProvider) {
+    metrics.setGlobalMeterProvider(meterProvider);
+    resetInstruments();
+  }
+  const tracerProvider = opts.otlpEndpoint
+    ? new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${opts.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] })
+    : undefined;
+  if (tracerProvider) trace.setGlobalTracerProvider(tracerProvider);
+  return {
+    ...(prometheus ? { metricsHandler: (req: IncomingMessage, res: ServerResponse) => prometheus.getMetricsRequestHandler(req, res) } : {}),
+    async shutdown() {
+      await Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown()]);
+    },
+  };
+}
