@@ -43,6 +43,8 @@ export interface Position {
 export interface RecordMeta {
   /** Source id: the config name, or the path as given on the command line, `-` for stdin. */
   readonly source: string;
+  /** Short name used as the last-resort service name: a file's base name without rotation suffixes. */
+  readonly name?: string;
   readonly path?: string;
   readonly topic?: string;
   readonly partition?: number;

@@ -23,6 +23,6 @@ export function compilePattern(p: string): Matcher {
 export function compileRules(rules: Config['services']['rules']): ServiceRule[] {
   return rules.map((r) => ({
     service: r.service,
-    match: Object.fromEntries(Object.entries(r.match).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compilePattern(v as string)])),
+    match: Object.fromEntries(Object.entries(r.match).filter(([, v]) => v !== undefined).map(([k, v]) => [k, compilePattern(v)])),
   }));
 }

@@ -73,11 +73,11 @@ export class EventStore implements CheckpointReader {
 
   get(sourceId: string, stream: string): unknown {
     const raw = this.getCheckpoint.get(sourceId, stream) as string | undefined;
-    return raw === undefined ? undefined : JSON.parse(raw);
+    return raw === undefined ? undefined : (JSON.parse(raw) as unknown);
   }
 
   list(sourceId: string): Array<{ stream: string; state: unknown }> {
-    return (this.listCheckpoints.all(sourceId) as Array<{ stream: string; state: string }>).map((r) => ({ stream: r.stream, state: JSON.parse(r.state) }));
+    return (this.listCheckpoints.all(sourceId) as Array<{ stream: string; state: string }>).map((r) => ({ stream: r.stream, state: JSON.parse(r.state) as unknown }));
   }
 }
 

@@ -37,9 +37,9 @@ export const REDACT_PATHS = [
 /** The daemon's own log: pino, JSON lines by default, secrets censored by path. */
 export function createLogger(opts: LoggerOptions): Logger & Log {
   const base = { level: opts.level, base: { name: 'authwatch' }, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } };
-  if (opts.pretty) return pino(base, pretty({ destination: opts.destination, colorize: false, sync: true, translateTime: 'SYS:standard' })) as Logger & Log;
-  return pino(base, opts.destination) as Logger & Log;
+  if (opts.pretty) return pino(base, pretty({ destination: opts.destination, colorize: false, sync: true, translateTime: 'SYS:standard' }));
+  return pino(base, opts.destination);
 }
 
 /** A logger that drops everything, for library use and tests. */
-export const silentLog = (): Log => pino({ level: 'silent' }) as unknown as Log;
+export const silentLog = (): Log => pino({ level: 'silent' });

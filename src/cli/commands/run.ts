@@ -6,10 +6,17 @@ import { Daemon } from '../../daemon.js';
 import { createLogger } from '../../telemetry/logger.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_DB_PATH } from '../defaults.js';
-import { EXIT, type CliContext } from '../io.js';
+import { EXIT, type CliContext, type CliIo } from '../io.js';
+import { alertsConfigFromFlags, type AlertFlags } from '../../../alerts/index.js';
 
 interface RunOptions {
   config?: string;
+  slackWebhook?: string;
+  webhook?: string;
+  emailTo?: string;
+  emailFrom?: string;
+  smtpUrl?: string;
+  groupWait?: string;
   db?: string;
   fromBeginning: boolean;
   logLevel?: string;
@@ -28,6 +35,12 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']))
     .option('--shutdown-grace <ms>', 'milliseconds allowed for draining after SIGTERM', '10000')
+    .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook (env AUTHWATCH_SLACK_WEBHOOK)')
+    .option('--webhook <url>', 'send alerts as JSON to this URL (env AUTHWATCH_WEBHOOK)')
+    .option('--email-to <addrs>', 'send alerts by email to these comma-separated addresses (env AUTHWATCH_EMAIL_TO)')
+    .option('--email-from <addr>', 'sender address of alert emails (env AUTHWATCH_EMAIL_FROM)')
+    .option('--smtp-url <url>', 'SMTP server for alert emails, smtp[s]://user:pass@host:port (env AUTHWATCH_SMTP_URL)')
+    .option('--group-wait <duration>', 'wait this long to group a burst into one alert, e.g. 30s (env AUTHWATCH_GROUP_WAIT)')
     .action(async (paths: string[], opts: RunOptions) => {
       ctx.exit(await run(paths, opts, ctx));
     });
@@ -35,7 +48,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
 
 async function run(paths: string[], opts: RunOptions, ctx: CliContext): Promise<number> {
   const { io } = ctx;
-  const config = opts.config ? loadConfig(opts.config, io.env) : configFromPaths(paths, opts.fromBeginning);
+  const base = opts.config ? loadConfig(opts.config, io.env) : configFromPaths(paths, opts.fromBeginning);
+  const config = withAlertFlags(base, opts, io.env);
   if (opts.config && paths.length > 0) throw new UsageError('Give either --config or paths to follow, not both.');
   if (config.sources.length === 0) throw new UsageError('Nothing to watch: give files to follow (authwatch run /var/log/mail.log) or a config with sources.');
   const log = createLogger({
@@ -58,6 +72,20 @@ async function run(paths: string[], opts: RunOptions, ctx: CliContext): Promise<
   await Promise.race([stop, daemon.done]);
   await daemon.close();
   return EXIT.ok;
+}
+
+/** Adds the quick alert flags (or their environment variables) to the config's alerts section. */
+function withAlertFlags(config: Readonly<Config>, opts: RunOptions, env: CliIo['env']): Readonly<Config> {
+  const flags: AlertFlags = {
+    slackWebhook: opts.slackWebhook ?? env.AUTHWATCH_SLACK_WEBHOOK,
+    webhook: opts.webhook ?? env.AUTHWATCH_WEBHOOK,
+    emailTo: opts.emailTo ?? env.AUTHWATCH_EMAIL_TO,
+    emailFrom: opts.emailFrom ?? env.AUTHWATCH_EMAIL_FROM,
+    smtpUrl: opts.smtpUrl ?? env.AUTHWATCH_SMTP_URL,
+    groupWait: opts.groupWait ?? env.AUTHWATCH_GROUP_WAIT,
+  };
+  if (Object.values(flags).every((v) => v === undefined || v === '')) return config;
+  return { ...config, alerts: alertsConfigFromFlags(flags, config.alerts) };
 }
 
 function configFromPaths(paths: readonly string[], fromBeginning: boolean): Readonly<Config> {

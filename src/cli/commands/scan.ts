@@ -13,6 +13,7 @@ import { openDb } from '../../store/db.js';
 import { EventStore } from '../../store/events.js';
 import { gzipFileChunks, isGzipFile, plainFileChunks, streamChunks } from '../../sources/file-chunks.js';
 import { headFingerprint } from '../../sources/stream-identity.js';
+import { nameFromPath } from '../../sources/source-name.js';
 import { SummaryBuilder } from '../../output/summary.js';
 import { renderServiceTable } from '../../output/service-table.js';
 import { errorMessage, UsageError } from '../../errors.js';
@@ -129,7 +130,7 @@ async function* expand(input: string, onError: (path: string, err: string) => vo
  */
 async function scanOne(path: string, stdin: Readable | undefined, pipeline: Pipeline): Promise<void> {
   const chunks = stdin ? streamChunks(stdin) : (await isGzipFile(path)) ? gzipFileChunks(path) : plainFileChunks(path);
-  const meta = stdin ? { source: path } : { source: path, path };
+  const meta = stdin ? { source: path, name: 'stdin' } : { source: path, path, name: nameFromPath(path) };
   const batch = (stream: string, bytes: Buffer, extra: Partial<ChunkBatch> = {}): ChunkBatch => ({ type: 'chunk', sourceId: path, stream, bytes, meta, ...extra });
   const streamId = (fp: string) => `${stdin ? 'stdin' : 'file'}:${fp}`;
   const start = { reset: { startOffset: 0, startLine: 1 } };

@@ -2,14 +2,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { openDb } from '../../store/db.js';
 import { listServiceKinds, type ServiceKindRow } from '../../store/services.js';
+import { statusResolver, type ServiceStatus } from '../../store/service-status.js';
 import { renderTable, shortTime } from '../../output/terminal.js';
 import { DEFAULT_DB_PATH } from '../defaults.js';
 import { write, type CliContext } from '../io.js';
-
-/** A service whose last rejection is older than this is shown as quiet. Milliseconds: 1 hour. */
-const QUIET_AFTER_MS = 60 * 60 * 1000;
-
-export type ServiceStatus = 'failing' | 'quiet';
 
 export function registerServices(program: Command, ctx: CliContext): void {
   program
@@ -21,8 +17,8 @@ export function registerServices(program: Command, ctx: CliContext): void {
       const db = openDb(opts.db);
       try {
         const rows = listServiceKinds(db);
-        const now = Date.now();
-        const out = rows.map((r) => toJson(r, statusOf(r, now)));
+        const statusOf = statusResolver(db, Date.now());
+        const out = rows.map((r) => toJson(r, statusOf(r)));
         if (opts.format === 'json') write(ctx.io.stdout, JSON.stringify(out, null, 2));
         else if (out.length === 0) write(ctx.io.stdout, 'No services with rejections in the database yet.');
         else
@@ -30,7 +26,7 @@ export function registerServices(program: Command, ctx: CliContext): void {
             ctx.io.stdout,
             renderTable(
               ['SERVICE', 'KIND', 'COUNT', 'FIRST SEEN', 'LAST SEEN', 'STATUS', 'HOSTS'],
-              rows.map((r, i) => [r.service, r.kind, String(r.count), shortTime(r.firstAt), shortTime(r.lastAt), out[i]?.status ?? '', r.hosts.join(', ')]),
+              rows.map((r, i) => [r.service, r.kind, String(r.count), shortTime(r.firstAt), shortTime(r.lastAt), (out[i]?.status ?? '') + (out[i]?.status_until ? ` until ${shortTime(Date.parse(out[i]?.status_until ?? ''))}` : ''), r.hosts.join(', ')]),
             ),
           );
       } finally {
@@ -39,11 +35,7 @@ export function registerServices(program: Command, ctx: CliContext): void {
     });
 }
 
-function statusOf(r: ServiceKindRow, now: number): ServiceStatus {
-  return now - r.lastAt > QUIET_AFTER_MS ? 'quiet' : 'failing';
-}
-
-function toJson(r: ServiceKindRow, status: string) {
+function toJson(r: ServiceKindRow, s: { status: ServiceStatus; until: number | null }) {
   return {
     service: r.service,
     kind: r.kind,
@@ -53,6 +45,7 @@ function toJson(r: ServiceKindRow, status: string) {
     first_seen: new Date(r.firstAt).toISOString(),
     last_seen: new Date(r.lastAt).toISOString(),
     hosts: r.hosts,
-    status,
+    status: s.status,
+    status_until: s.until === null ? null : new Date(s.until).toISOString(),
   };
 }

@@ -1,0 +1,33 @@
+import { createHmac } from 'node:crypto';
+import type { Notification } from '../notification.js';
+
+export const SIGNATURE_HEADER = 'X-Authwatch-Signature';
+export const TIMESTAMP_HEADER = 'X-Authwatch-Timestamp';
+export const DELIVERY_HEADER = 'X-Authwatch-Delivery';
+export const EVENT_HEADER = 'X-Authwatch-Event';
+
+export interface WebhookRequest {
+  readonly body: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/**
+ * The generic webhook: the notification as JSON (its `version` field says which layout), the
+ * same bytes on every retry. With a secret, `X-Authwatch-Signature: sha256=<hex>` is the
+ * HMAC-SHA256 of exactly those bytes; `X-Authwatch-Timestamp` is the send time in Unix seconds
+ * and `X-Authwatch-Delivery` the notification id, for de-duplicating a re-sent message.
+ */
+export function renderWebhook(n: Notification, opts: { secret?: string | undefined; headers?: Readonly<Record<string, string>> | undefined; now: number }): WebhookRequest {
+  const body = JSON.stringify(n);
+  const headers: Record<string, string> = {
+    ...opts.headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    [TIMESTAMP_HEADER]: String(Math.floor(opts.now / 1000)),
+    [DELIVERY_HEADER]: n.id,
+    [EVENT_HEADER]: n.event,
+  };
+  if (opts.secret !== undefined) headers[SIGNATURE_HEADER] = `sha256=${sign(body, opts.secret)}`;
+  return { body, headers };
+}
+
+export const sign = (body: string, secret: string): string => createHmac('sha256', secret).update(body, 'utf8').digest('hex');
