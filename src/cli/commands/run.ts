@@ -3,7 +3,12 @@ import { Option } from 'commander';
 import { loadConfig, validateConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { Daemon } from '../../daemon.js';
+import type { LevelWithSilent } from 'pino';
+import type { Log } from '../../contracts.js';
 import { createLogger } from '../../telemetry/logger.js';
+import { configSecrets } from '../../telemetry/config-secrets.js';
+import { createScrubber } from '../../telemetry/scrub.js';
+import { redact } from '../../../parsers/index.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULT_DB_PATH } from '../defaults.js';
 import { EXIT, type CliContext, type CliIo } from '../io.js';
@@ -22,6 +27,7 @@ interface RunOptions {
   logLevel?: string;
   logFormat?: 'json' | 'pretty';
   shutdownGrace: string;
+  http?: string;
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -35,6 +41,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']))
     .option('--shutdown-grace <ms>', 'milliseconds allowed for draining after SIGTERM', '10000')
+    .option('--http <host:port>', "serve /healthz, /readyz, /metrics and a status page on this address, e.g. 127.0.0.1:9464 (default: the config's http section, else off)")
     .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook (env AUTHWATCH_SLACK_WEBHOOK)')
     .option('--webhook <url>', 'send alerts as JSON to this URL (env AUTHWATCH_WEBHOOK)')
     .option('--email-to <addrs>', 'send alerts by email to these comma-separated addresses (env AUTHWATCH_EMAIL_TO)')
@@ -48,30 +55,95 @@ export function registerRun(program: Command, ctx: CliContext): void {
 
 async function run(paths: string[], opts: RunOptions, ctx: CliContext): Promise<number> {
   const { io } = ctx;
+  // Signals are taken over first, so a stop request during start-up still ends in a clean drain.
+  const stop = onStopSignals();
+  try {
+    return await runDaemon(paths, opts, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function runDaemon(paths: string[], opts: RunOptions, io: CliIo, stop: StopSignals): Promise<number> {
   const base = opts.config ? loadConfig(opts.config, io.env) : configFromPaths(paths, opts.fromBeginning);
   const config = withAlertFlags(base, opts, io.env);
   if (opts.config && paths.length > 0) throw new UsageError('Give either --config or paths to follow, not both.');
   if (config.sources.length === 0) throw new UsageError('Nothing to watch: give files to follow (authwatch run /var/log/mail.log) or a config with sources.');
+  // Logs go to stdout (JSON lines, or pretty for a terminal), where journald and container
+  // runtimes collect them; see .notes/operations.md, "Logs".
+  const format = opts.logFormat ?? config.log.format ?? (io.stdout.isTTY ? 'pretty' : 'json');
   const log = createLogger({
-    level: (opts.logLevel ?? config.log.level) as 'info',
-    pretty: (opts.logFormat ?? config.log.format) === 'pretty' || ((opts.logFormat ?? config.log.format) === undefined && Boolean((io.stderr as { isTTY?: boolean }).isTTY)),
-    destination: io.stderr,
+    level: (opts.logLevel ?? config.log.level) as LevelWithSilent,
+    pretty: format === 'pretty',
+    destination: io.stdout,
+    secrets: configSecrets(config),
+    scrub: redact,
   });
   const grace = Number(opts.shutdownGrace);
   if (!Number.isInteger(grace) || grace < 0) throw new UsageError(`--shutdown-grace is ${opts.shutdownGrace}; expected a whole number of milliseconds.`);
-  const daemon = new Daemon({ config, dbPath: opts.db ?? config.database.path ?? DEFAULT_DB_PATH, log, stdin: io.stdin, stdout: io.stdout, shutdownGraceMs: grace });
-  daemon.start();
-  const stop = new Promise<string>((resolve) => {
-    const onSignal = (sig: string) => {
-      log.info({ signal: sig }, 'Stopping: draining in-flight work.');
-      resolve(sig);
-    };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+  const http = opts.http !== undefined ? { ...parseHostPort(opts.http), ...(config.http?.token && { token: config.http.token }) } : config.http;
+  const daemon = new Daemon({
+    config,
+    dbPath: opts.db ?? config.database.path ?? DEFAULT_DB_PATH,
+    log,
+    stdin: io.stdin,
+    stdout: io.stdout,
+    shutdownGraceMs: grace,
+    ...(http && { http }),
+    // With JSON logs on stdout, console alerts become JSON lines too, whatever the log level.
+    ...(format === 'json' && { consoleAlertsLog: log.child({ component: 'alerts' }, { level: 'info' }) }),
+    scrub: createScrubber(configSecrets(config), redact),
   });
-  await Promise.race([stop, daemon.done]);
+  stop.setLog(log);
+  await daemon.start();
+  await Promise.race([stop.first, daemon.done]);
   await daemon.close();
   return EXIT.ok;
+}
+
+/**
+ * SIGTERM or SIGINT starts a drain. A second one while draining gives up on it: the listeners
+ * are removed and the signal is raised again, so the process ends with the signal's default
+ * action at once (exit status 128 + signal number).
+ */
+interface StopSignals {
+  /** Resolves with the first SIGTERM or SIGINT. */
+  readonly first: Promise<string>;
+  /** Logs the signals once the logger exists. */
+  setLog(log: Log): void;
+  dispose(): void;
+}
+
+function onStopSignals(): StopSignals {
+  let stopping = false;
+  let log: Log | undefined;
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  let resolveFirst: (sig: string) => void = () => undefined;
+  const first = new Promise<string>((resolve) => (resolveFirst = resolve));
+  const dispose = (): void => {
+    for (const s of signals) process.removeListener(s, onSignal);
+  };
+  function onSignal(sig: NodeJS.Signals): void {
+    if (!stopping) {
+      stopping = true;
+      log?.info({ signal: sig }, 'Stopping: draining in-flight work (send the signal again to exit at once).');
+      resolveFirst(sig);
+      return;
+    }
+    log?.warn({ signal: sig }, 'Second stop signal: exiting now without finishing the drain.');
+    dispose();
+    process.kill(process.pid, sig);
+  }
+  for (const s of signals) process.on(s, onSignal);
+  return { first, dispose, setLog: (l) => (log = l) };
+}
+
+/** `HOST:PORT`, `[v6]:PORT` or `:PORT` (loopback); port 0 picks a free one. */
+export function parseHostPort(value: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]*)):(\d{1,5})$/.exec(value.trim());
+  const port = Number(m?.[3]);
+  if (!m || !Number.isInteger(port) || port > 65535) throw new UsageError(`--http is ${JSON.stringify(value)}; expected HOST:PORT such as 127.0.0.1:9464.`);
+  return { host: m[1] ?? (m[2] || '127.0.0.1'), port };
 }
 
 /** Adds the quick alert flags (or their environment variables) to the config's alerts section. */
