@@ -5,7 +5,7 @@ import { RETRY_AFTER_CAP, backoffDelay } from './backoff.js';
 import type { Channel } from './channels/channel.js';
 import type { DeliveryConfig } from './config-schema.js';
 import { asDeliveryError } from './delivery-error.js';
-import type { Notification } from './notification.js';
+import type { OutboundMessage } from './prepared.js';
 import { Outbox } from './outbox.js';
 
 export interface DeliveryDeps {
@@ -72,7 +72,7 @@ export class DeliveryWorker {
     }
     const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(config.timeout)]);
     try {
-      await channel.send(JSON.parse(row.payload) as Notification, signal);
+      await channel.send(JSON.parse(row.payload) as OutboundMessage, signal);
     } catch (err) {
       const e = asDeliveryError(err);
       // Decisions about the next try use the tick's time, so a fake clock in tests stays exact.

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Notification } from '../notification.js';
+import { isPrepared, type OutboundMessage } from '../prepared.js';
 import { renderConsole } from '../render/console.js';
 import type { Channel } from './channel.js';
 
@@ -11,9 +11,9 @@ export class ConsoleChannel implements Channel {
     private readonly out: Writable,
   ) {}
 
-  send(msg: Notification, _signal: AbortSignal): Promise<void> {
+  send(msg: OutboundMessage, _signal: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.out.write(renderConsole(msg), (err) => (err ? reject(err) : resolve()));
+      this.out.write(isPrepared(msg) ? `${msg.text.trimEnd()}\n` : renderConsole(msg), (err) => (err ? reject(err) : resolve()));
     });
   }
 }

@@ -3,7 +3,7 @@ import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { ReceiverConfig } from '../config-schema.js';
 import { DeliveryError } from '../delivery-error.js';
-import type { Notification } from '../notification.js';
+import { isPrepared, type OutboundMessage } from '../prepared.js';
 import { renderEmail } from '../render/email.js';
 import type { Channel } from './channel.js';
 
@@ -36,8 +36,8 @@ export class EmailChannel implements Channel {
           });
   }
 
-  async send(msg: Notification, signal: AbortSignal): Promise<void> {
-    const mail = renderEmail(msg, { subjectPrefix: this.cfg.subjectPrefix });
+  async send(msg: OutboundMessage, signal: AbortSignal): Promise<void> {
+    const mail = isPrepared(msg) ? msg.email : renderEmail(msg, { subjectPrefix: this.cfg.subjectPrefix });
     signal.throwIfAborted();
     const sending = this.transport.sendMail({
       from: this.cfg.from,

@@ -1,4 +1,4 @@
-import type { Notification } from '../notification.js';
+import { isPrepared, type OutboundMessage } from '../prepared.js';
 import { renderSlack } from '../render/slack.js';
 import type { Channel } from './channel.js';
 import { postBody } from './http-post.js';
@@ -12,8 +12,8 @@ export class SlackChannel implements Channel {
     private readonly clock: () => number,
   ) {}
 
-  async send(msg: Notification, signal: AbortSignal): Promise<void> {
-    const body = JSON.stringify(renderSlack(msg));
+  async send(msg: OutboundMessage, signal: AbortSignal): Promise<void> {
+    const body = JSON.stringify(isPrepared(msg) ? msg.slack : renderSlack(msg));
     await postBody({ label: `Slack (receiver ${this.name})`, url: this.webhookUrl }, body, { 'Content-Type': 'application/json; charset=utf-8' }, signal, this.clock());
   }
 }

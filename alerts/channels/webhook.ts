@@ -1,5 +1,5 @@
-import type { Notification } from '../notification.js';
-import { renderWebhook } from '../render/webhook.js';
+import { isPrepared, type OutboundMessage } from '../prepared.js';
+import { renderWebhook, signedJsonRequest } from '../render/webhook.js';
 import type { Channel } from './channel.js';
 import { postBody } from './http-post.js';
 
@@ -12,9 +12,10 @@ export class WebhookChannel implements Channel {
     private readonly clock: () => number,
   ) {}
 
-  async send(msg: Notification, signal: AbortSignal): Promise<void> {
+  async send(msg: OutboundMessage, signal: AbortSignal): Promise<void> {
     const now = this.clock();
-    const req = renderWebhook(msg, { secret: this.cfg.secret, headers: this.cfg.headers, now });
+    const opts = { secret: this.cfg.secret, headers: this.cfg.headers, now };
+    const req = isPrepared(msg) ? signedJsonRequest(msg.json, msg.id, msg.kind, opts) : renderWebhook(msg, opts);
     await postBody({ label: `Webhook (receiver ${this.name})`, url: this.cfg.url }, req.body, req.headers, signal, now);
   }
 }

@@ -17,14 +17,25 @@ export interface WebhookRequest {
  * HMAC-SHA256 of exactly those bytes; `X-Authwatch-Timestamp` is the send time in Unix seconds
  * and `X-Authwatch-Delivery` the notification id, for de-duplicating a re-sent message.
  */
-export function renderWebhook(n: Notification, opts: { secret?: string | undefined; headers?: Readonly<Record<string, string>> | undefined; now: number }): WebhookRequest {
-  const body = JSON.stringify(n);
+export function renderWebhook(n: Notification, opts: WebhookOptions): WebhookRequest {
+  return signedJsonRequest(n, n.id, n.event, opts);
+}
+
+export interface WebhookOptions {
+  readonly secret?: string | undefined;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+  readonly now: number;
+}
+
+/** Any JSON payload with the delivery id, event and (with a secret) signature headers. */
+export function signedJsonRequest(payload: unknown, id: string, event: string, opts: WebhookOptions): WebhookRequest {
+  const body = JSON.stringify(payload);
   const headers: Record<string, string> = {
     ...opts.headers,
     'Content-Type': 'application/json; charset=utf-8',
     [TIMESTAMP_HEADER]: String(Math.floor(opts.now / 1000)),
-    [DELIVERY_HEADER]: n.id,
-    [EVENT_HEADER]: n.event,
+    [DELIVERY_HEADER]: id,
+    [EVENT_HEADER]: event,
   };
   if (opts.secret !== undefined) headers[SIGNATURE_HEADER] = `sha256=${sign(body, opts.secret)}`;
   return { body, headers };

@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import type { ZodError } from 'zod';
 import { ConfigError, AuthwatchError, errorMessage } from '../errors.js';
 import { ConfigSchema, type Config } from './schema.js';
+import { unknownReportReceivers } from '../reports/config-schema.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +35,9 @@ export function parseConfigText(text: string, env: Env, file?: string): Readonly
 export function validateConfig(raw: unknown, file?: string): Readonly<Config> {
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) throw new ConfigError(describeIssues(result.error, raw), file);
+  const receivers = ['console', ...Object.keys(result.data.alerts?.receivers ?? {})];
+  const crossProblems = unknownReportReceivers(result.data.reports, receivers);
+  if (crossProblems.length > 0) throw new ConfigError(crossProblems, file);
   return deepFreeze(result.data);
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AlertsConfigSchema } from '../../alerts/config-schema.js';
 import { DEFAULT_SERVICE_FIELDS } from '../../parsers/index.js';
+import { ReportsConfigSchema } from '../reports/config-schema.js';
 
 const byteSize = z.number().int().positive();
 const nonEmpty = z.string().min(1, 'must not be empty');
@@ -74,6 +75,12 @@ export const KafkaSourceSchema = z
     partitionsConsumedConcurrently: z.number().int().min(1).max(64).default(2),
     /** Upper bound on bytes fetched per partition per request. Bytes; default 1 MiB. */
     maxBytesPerPartition: byteSize.default(1024 * 1024),
+    /**
+     * How long the group waits for a silent member before giving its partitions to the others:
+     * the failover time when a filter process dies. Milliseconds; default 30000. The broker
+     * bounds it (group.min.session.timeout.ms, 6000 by default).
+     */
+    sessionTimeoutMs: z.number().int().min(1_000).max(3_600_000).optional(),
   })
   .strict()
   .refine((s) => (s.topics === undefined) !== (s.topicPattern === undefined), {
@@ -103,6 +110,22 @@ const RuleSchema = z
   })
   .strict();
 
+/**
+ * `authwatch run --role filter|aggregate` (.notes/scale-out.md): where filter processes publish
+ * detections and the aggregator reads them. The connection (brokers, sasl, tls) defaults to the
+ * first kafka source's.
+ */
+const ScaleOutSchema = z
+  .object({
+    /** Topic of the detection messages (format detection/v1), keyed by service. Default `authwatch.detections`. */
+    detectionsTopic: nonEmpty.default('authwatch.detections'),
+    brokers: z.array(nonEmpty).min(1, 'needs at least one broker host:port').optional(),
+    sasl: SaslSchema.optional(),
+    tls: TlsSchema.optional(),
+    /** Consumer group of the aggregator on the detections topic. Default `authwatch-aggregate`. */
+    aggregateGroupId: nonEmpty.default('authwatch-aggregate'),
+  })
+  .strict();
 
 export const ConfigSchema = z
   .object({
@@ -126,6 +149,9 @@ export const ConfigSchema = z
       .strict()
       .default({ maxLineBytes: 1024 * 1024, lookbackBytes: 8 * 1024 * 1024 }),
     alerts: AlertsConfigSchema.optional(),
+    scaleOut: ScaleOutSchema.optional(),
+    /** Scheduled summary reports; their receivers are the alerts section's receivers. */
+    reports: ReportsConfigSchema,
     http: z
       .object({
         /** Address to listen on; loopback unless you mean to expose it. Default 127.0.0.1. */
@@ -160,3 +186,4 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type SourceConfig = z.infer<typeof SourceSchema>;
 export type FileSourceConfig = z.infer<typeof FileSourceSchema>;
 export type KafkaSourceConfig = z.infer<typeof KafkaSourceSchema>;
+export type ScaleOutConfig = z.infer<typeof ScaleOutSchema>;

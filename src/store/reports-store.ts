@@ -63,22 +63,31 @@ export function topHostsInPeriod(db: Db, service: string, since: number, until: 
     .all({ service, since, until, limit }) as HostCount[];
 }
 
-/** Quarter hour, the series' storage grain: every current UTC offset is a multiple of it. Milliseconds. */
-export const SLOT_MS = 900_000;
+/**
+ * Slot sizes the series is counted in: an hour, or a quarter hour for zones whose offset is
+ * not a whole hour (India, Nepal, Newfoundland). Every offset in use is a multiple of 15 min.
+ * Milliseconds.
+ */
+export const SLOT_MS = { hour: 3_600_000, quarter: 900_000 } as const;
+export type SlotSize = (typeof SLOT_MS)[keyof typeof SLOT_MS];
 
 export interface SlotCount {
   readonly service: string;
-  /** Slot number: floor(at / SLOT_MS). */
+  /** Slot number: floor(at / slotMs). */
   readonly slot: number;
   readonly count: number;
 }
 
-/** Event counts per service and quarter hour in [since, until); the caller folds them into local buckets. */
-export function slotCounts(db: Db, since: number, until: number): SlotCount[] {
+/**
+ * Event counts per service and slot in [since, until); the caller folds them into local
+ * buckets. CROSS JOIN keeps service_kinds as the outer loop, so each (service, kind) is one
+ * range over the covering (service, kind, at) index instead of a row lookup per event.
+ */
+export function slotCounts(db: Db, since: number, until: number, slotMs: SlotSize): SlotCount[] {
   return db
     .prepare(
-      `SELECT sk.service AS service, e.at / ${SLOT_MS} AS slot, count(*) AS count
-      FROM service_kinds sk JOIN events e ON e.service = sk.service AND e.kind = sk.kind AND e.at >= @since AND e.at < @until
+      `SELECT sk.service AS service, e.at / ${slotMs === SLOT_MS.hour ? SLOT_MS.hour : SLOT_MS.quarter} AS slot, count(*) AS count
+      FROM service_kinds sk CROSS JOIN events e ON e.service = sk.service AND e.kind = sk.kind AND e.at >= @since AND e.at < @until
       GROUP BY sk.service, slot ORDER BY sk.service, slot`,
     )
     .all({ since, until }) as SlotCount[];

@@ -14,16 +14,20 @@ export interface DaemonProcess {
 /** Starts the built CLI as a child process; it is killed when the test finishes. */
 export function spawnAuthwatch(args: string[], env: Record<string, string> = {}): DaemonProcess {
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let err = '';
+  // The start of the log (start-up messages) and its latest part, bounded.
+  let head = '';
+  let tail = '';
   child.stderr?.on('data', (c: Buffer) => {
-    err = (err + c.toString('utf8')).slice(-20_000);
+    const text = c.toString('utf8');
+    if (head.length < 50_000) head += text.slice(0, 50_000 - head.length);
+    tail = (tail + text).slice(-20_000);
   });
   child.stdout?.resume();
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
-  return { child, exited, stderr: () => err };
+  return { child, exited, stderr: () => (head.length < 50_000 ? head : `${head}\n…\n${tail}`) };
 }
 
 /** Per-service, per-kind counts as stored, read without disturbing the writer. */
@@ -40,7 +44,9 @@ export function storedCounts(dbPath: string): Record<string, number> {
     for (const e of events) if (out[`${e.service}/${e.kind}`] !== e.n) throw new Error(`service_kinds disagrees with events for ${e.service}/${e.kind}`);
     return out;
   } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CANTOPEN' || /no such table/.test(String(err))) return {};
+    // Not there yet, or a restarted daemon is recovering the WAL: no reading this time.
+    const code = (err as { code?: string }).code ?? '';
+    if (['SQLITE_CANTOPEN', 'SQLITE_BUSY', 'SQLITE_BUSY_RECOVERY', 'SQLITE_LOCKED'].includes(code) || /no such table/.test(String(err))) return {};
     throw err;
   } finally {
     db?.close();
