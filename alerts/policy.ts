@@ -1,6 +1,6 @@
 import type { Db } from '../src/store/db.js';
 import type { Log } from '../src/contracts.js';
-import { KIND_CHANNEL } from '../src/contracts.js';
+import { KIND_CHANNEL, REJECTION_KINDS, type RejectionKind } from '../src/contracts.js';
 import {
   activeAlertStates,
   countEventsBetween,
@@ -16,7 +16,7 @@ import { evidenceAfter } from '../src/store/alerts-evidence.js';
 import { endAcksOnResolve, silencesFor, type Silence } from '../src/store/alerts-silences.js';
 import { enqueueOutbox, type NewOutboxRow } from '../src/store/alerts-outbox.js';
 import type { AlertsConfig } from './config-schema.js';
-import { buildNotification, isKind, type Notification } from './notification.js';
+import { buildNotification, type Notification } from './notification.js';
 import { advance, applyEvents, applyEvidence, assertAlertMove, resetWindow, type NotifyEvent } from './policy-states.js';
 import type { Router } from './routing.js';
 
@@ -144,11 +144,19 @@ export class AlertPolicy {
 
 const key = (service: string, kind: string): string => `${kind}\u0000${service}`;
 
+/**
+ * Evidence without a kind clears the rejections of its channel (of the service when it has no
+ * channel either), never `basic_auth_in_use`: a successful send says nothing about whether the
+ * password is still in use, so that risk ends by its quiet period.
+ */
 function evidenceCovers(ev: { kind: string | null; channel: string | null }, kind: string): boolean {
   if (ev.kind !== null) return ev.kind === kind;
-  if (ev.channel !== null) return isKind(kind) && KIND_CHANNEL[kind] === ev.channel;
+  if (!isRejectionKind(kind)) return false;
+  if (ev.channel !== null) return KIND_CHANNEL[kind] === ev.channel;
   return true;
 }
+
+const isRejectionKind = (kind: string): kind is RejectionKind => (REJECTION_KINDS as readonly string[]).includes(kind);
 
 /** A mute outranks an ack; a silence for every kind (kind null) covers this one. */
 export function strongestSilence(silences: readonly Silence[], service: string, kind: string): 'mute' | 'ack' | null {

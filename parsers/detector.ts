@@ -1,6 +1,6 @@
 import type { Clock, Detector, DetectorOptions, StreamInit, StreamScanner } from '../src/contracts.js';
 import { DEFAULT_SERVICE_FIELDS } from './service-resolution.js';
-import { NEEDLES } from './signatures.js';
+import { DETECTION_NEEDLES, NEEDLES } from './signatures.js';
 import { ByteStreamScanner } from './stream-scanner.js';
 
 /**
@@ -24,6 +24,7 @@ export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze({
 });
 
 const DEFAULT_MAX_MESSAGE_CHARS = 2000;
+const ALWAYS = (): boolean => true;
 
 const checkPositive = (name: string, v: number, allowZero: boolean): void => {
   if (!Number.isInteger(v) || v < 0 || (!allowZero && v === 0)) {
@@ -43,6 +44,8 @@ export const createDetector = (opts: DetectorSettings = DEFAULT_DETECTOR_OPTIONS
     maxMessageChars: opts.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS,
     now: opts.now ?? Date.now,
     fingerprintKey: opts.fingerprintKey,
+    detectionNeedles: DETECTION_NEEDLES,
+    evidenceWanted: opts.evidenceWanted ?? ALWAYS,
   });
   return {
     needles: NEEDLES,

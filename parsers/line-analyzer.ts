@@ -24,15 +24,26 @@ export type LineOutcome =
   | { readonly kind: 'matched'; readonly facts: LineFacts; readonly malformed: boolean }
   | { readonly kind: 'skipped'; readonly reason: 'no-signature'; readonly malformed: boolean };
 
+/** What the stream's state found on the line before it is analyzed (parsers/risk/). */
+export interface LineExtras {
+  /** Risk hits (`basic_auth_in_use`), added to the signatures the line carries. */
+  readonly hits: readonly SignatureHit[];
+  /** Read the framing even without a hit: the line carries recovery evidence. */
+  readonly frame: boolean;
+}
+
+const NO_EXTRAS: LineExtras = { hits: [], frame: false };
+
 /**
  * Reads one decoded candidate line: the signatures it carries, then its framing (JSON object,
  * syslog header, leading stamp) for time, host, program, provider and queue id.
  */
-export const analyzeLine = (text: string, nowMs: number): LineOutcome => {
-  const hits = matchSignatures(text);
+export const analyzeLine = (text: string, nowMs: number, extras: LineExtras = NO_EXTRAS): LineOutcome => {
+  const found = matchSignatures(text);
+  const hits = extras.hits.length === 0 ? found : [...found, ...extras.hits];
   const json = parseJsonLine(text);
   const malformed = json.kind === 'malformed';
-  if (hits.length === 0) return { kind: 'skipped', reason: 'no-signature', malformed };
+  if (hits.length === 0 && !extras.frame) return { kind: 'skipped', reason: 'no-signature', malformed };
 
   let ts: string | null = null;
   let host: string | null = null;

@@ -92,6 +92,10 @@ export class MtaCorrelator {
 
   private postfix(qid: string, before: number, after: number): Submitter | null {
     const from = this.lineOf(`${qid}: from=<`, before, after);
+    // A sender decides the service name on its own; the other two lookups can each scan the
+    // whole window backwards (milliseconds for 8 MiB) when their line is not there.
+    const early = field(/: from=<([^>\s]{1,320})>/, from ?? '');
+    if (early !== null) return { sender: early, authUser: null, clientHost: null, uid: null };
     const client = this.lineOf(`${qid}: client=`, before, after);
     const pickup = this.lineOf(`${qid}: uid=`, before, after);
     if (from === null && client === null && pickup === null) return null;

@@ -1,42 +1,140 @@
 /**
- * Byte-level candidate search. Each needle is searched over the whole region with
- * Buffer.indexOf (native, vectorised), so the cost is a few passes of memory bandwidth no matter
- * how many lines there are; the line around each hit is found with lastIndexOf/indexOf(0x0a).
- * Nothing here decodes text.
+ * Byte-level candidate search. A WebAssembly SIMD kernel (parsers/simd/) flags the positions
+ * where a needle's 3-byte fingerprint occurs, ASCII-case-insensitively, and counts newlines;
+ * JS verifies the whole needle only at flagged positions. Nothing here decodes text. One scan
+ * pass over a region yields the candidate lines, their line numbers, and the region's line
+ * count, so lines are never walked one by one.
  */
+import { Kernel, SLICE_BYTES, SLICE_PAD } from './simd/kernel.js';
+import type { PlannedNeedle } from './simd/needle-plan.js';
+import { FOLD, planNeedles } from './simd/needle-plan.js';
 
 const NL = 0x0a;
 
-/**
- * Start offsets (within `buf`) of the lines in [from, to) that contain a needle, ascending and
- * unique. `to` must be just past a newline or the end of the data: lines never straddle it.
- */
-export const candidateLineStarts = (buf: Buffer, from: number, to: number, needles: readonly Buffer[]): number[] => {
-  const starts: number[] = [];
-  const region = from === 0 && to === buf.length ? buf : buf.subarray(from, to);
-  for (const needle of needles) {
-    let at = region.indexOf(needle);
-    while (at !== -1) {
-      const nlBefore = at === 0 ? -1 : region.lastIndexOf(NL, at - 1);
-      starts.push(from + nlBefore + 1);
-      const nlAfter = region.indexOf(NL, at + needle.length);
-      if (nlAfter === -1) break;
-      at = region.indexOf(needle, nlAfter + 1);
-    }
-  }
-  if (needles.length > 1 && starts.length > 1) {
-    starts.sort((a, b) => a - b);
-    let w = 1;
-    for (let r = 1; r < starts.length; r++) if (starts[r] !== starts[w - 1]) starts[w++] = starts[r] as number;
-    starts.length = w;
-  }
-  return starts;
+/** What one scan of a region of whole lines found. */
+export interface RegionScan {
+  /** Start offsets of the lines holding a needle, ascending and unique. */
+  readonly starts: number[];
+  /** Offset of each such line's newline (or the region's end when it has none). */
+  readonly ends: number[];
+  /** Newlines in the region before each such line: its line index within the region. */
+  readonly lineIndex: number[];
+  /** Newlines in the whole region. */
+  newlines: number;
+}
+
+const foldEquals = (buf: Buffer, at: number, needle: Uint8Array): boolean => {
+  for (let k = 0; k < needle.length; k++) if (FOLD[buf[at + k] as number] !== needle[k]) return false;
+  return true;
 };
 
-/** Whether `line` (one line's bytes) holds any needle: for lines stitched across chunks. */
-export const hasNeedle = (line: Buffer, needles: readonly Buffer[]): boolean => {
-  for (const needle of needles) if (line.includes(needle)) return true;
-  return false;
+export class Prefilter {
+  private readonly kernel: Kernel;
+  private readonly needles: readonly PlannedNeedle[];
+
+  constructor(needles: readonly Uint8Array[]) {
+    const plan = planNeedles(needles);
+    this.kernel = new Kernel(plan);
+    this.needles = plan.needles;
+  }
+
+  /**
+   * Candidate lines and line counts of buf[from, to). `from` must start a line; `to` must be
+   * just past a newline or the end of the data, so lines never straddle it. With `firstOnly`,
+   * stops at the first candidate (newline counts are then partial).
+   */
+  scan(buf: Buffer, from: number, to: number, firstOnly = false): RegionScan {
+    const out: RegionScan = { starts: [], ends: [], lineIndex: [], newlines: 0 };
+    const k = this.kernel;
+    /** Absolute position up to which newlines are counted; slices start there. */
+    let counted = from;
+    while (counted < to) {
+      const base = counted;
+      const sliceEnd = Math.min(to, base + SLICE_BYTES);
+      // The pad gives the kernel the real bytes past the slice end where there are any.
+      buf.copy(k.slice, 0, base, Math.min(to, sliceEnd + SLICE_PAD));
+      let q = 0;
+      const len = sliceEnd - base;
+      for (;;) {
+        const f = q < len ? k.find(q, len) : -1;
+        if (f < 0 || f >= len) {
+          out.newlines += k.count(counted - base, len);
+          counted = sliceEnd;
+          break;
+        }
+        const at = this.verify(buf, base + f, from, to);
+        if (at < 0) {
+          q = f + 1;
+          continue;
+        }
+        const nlBefore = at === from ? -1 : buf.lastIndexOf(NL, at - 1);
+        const start = Math.max(from, nlBefore + 1);
+        // A line that began in an earlier slice has no newline between its start and `base`.
+        if (start > counted) out.newlines += k.count(counted - base, start - base);
+        const nlAfter = buf.indexOf(NL, at);
+        const end = nlAfter < 0 || nlAfter >= to ? to : nlAfter;
+        out.starts.push(start);
+        out.ends.push(end);
+        out.lineIndex.push(out.newlines);
+        if (firstOnly) return out;
+        if (end < to) out.newlines++;
+        counted = end + 1;
+        if (counted >= sliceEnd) break;
+        q = counted - base;
+      }
+    }
+    return out;
+  }
+
+  /** Whether `line` (one line's bytes) holds a needle: stitched lines, Kafka messages. */
+  has(line: Buffer): boolean {
+    return this.scan(line, 0, line.length, true).starts.length > 0;
+  }
+
+  /** Start of a needle whose fingerprint starts at `p` and lies within [from, to), or -1. */
+  private verify(buf: Buffer, p: number, from: number, to: number): number {
+    for (const n of this.needles) {
+      const s = p - n.window;
+      if (s >= from && s + n.folded.length <= to && foldEquals(buf, s, n.folded)) return s;
+    }
+    return -1;
+  }
+}
+
+const cache = new WeakMap<readonly Uint8Array[], Prefilter>();
+
+/** The prefilter for a needle list, built once per list (a detector's needles are fixed). */
+export const prefilterFor = (needles: readonly Uint8Array[]): Prefilter => {
+  let p = cache.get(needles);
+  if (p === undefined) {
+    p = new Prefilter(needles);
+    cache.set(needles, p);
+  }
+  return p;
+};
+
+/** Whether `line` (one line's bytes) holds any needle, in any ASCII case. */
+export const hasNeedle = (line: Buffer, needles: readonly Uint8Array[]): boolean => prefilterFor(needles).has(line);
+
+/**
+ * Start offsets of the lines in buf[from, to) longer than `max` bytes (newline excluded).
+ * `from` starts a line and buf[to - 1] is a newline. Jumps `max` bytes at a time: the last
+ * newline within max bytes of a line start proves every line up to it short, so the cost is
+ * a few calls per `max` bytes, not one per line.
+ */
+export const longLineStarts = (buf: Buffer, from: number, to: number, max: number): number[] => {
+  const out: number[] = [];
+  let s = from;
+  while (to - 1 - s > max) {
+    const x = buf.lastIndexOf(NL, s + max);
+    if (x >= s) {
+      s = x + 1;
+      continue;
+    }
+    out.push(s);
+    s = buf.indexOf(NL, s + max + 1) + 1;
+  }
+  return out;
 };
 
 /**

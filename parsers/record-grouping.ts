@@ -32,6 +32,12 @@ export const lineShape = (head: string): LineShape => {
   return 'other';
 };
 
+/**
+ * Whether a line opens a record whatever came before it: after such a line the tracker's state
+ * depends on it alone, so the lines before it need not be read.
+ */
+export const alwaysOpens = (head: string): boolean => lineShape(head) === 'other' && !REPLY_RE.test(head);
+
 /** How much of a line the shape test reads. Characters. */
 export const SHAPE_HEAD_CHARS = 512;
 

@@ -31,11 +31,12 @@ const OQ = String.raw`(?:\\{0,7}["'])?`;
 const RULES: readonly SecretRule[] = [
   // SendGrid API keys: SG.<22 chars>.<43 chars>; lengths left loose for truncated copies.
   { name: 'sendgrid-key', pattern: /()(SG\.[A-Za-z0-9_-]{8,64}\.[A-Za-z0-9_-]{8,128})/g },
-  // Authorization headers in dumps, key=value and JSON, with the scheme kept for the reader.
+  // Authorization headers in dumps, key=value and JSON, with the scheme kept for the reader; also
+  // right after an escaped line break (`...\r\nAuthorization: Basic ...` in http.client dumps).
   {
     name: 'authorization',
     pattern: new RegExp(
-      String.raw`(\bauthorization${OQ} {0,3}[:=] {0,3}${OQ}\[? {0,3}${OQ} {0,3}(?:Basic|Bearer|Token)\s{1,5})([A-Za-z0-9+/=._~-]{1,4096})`,
+      String.raw`((?:\b|(?<=\\[nrt]))authorization${OQ} {0,3}[:=] {0,3}${OQ}\[? {0,3}${OQ} {0,3}(?:Basic|Bearer|Token)\s{1,5})([A-Za-z0-9+/=._~-]{1,4096})`,
       'gi',
     ),
   },
@@ -45,10 +46,11 @@ const RULES: readonly SecretRule[] = [
     pattern: /(\bAUTH {1,3}(?:PLAIN|LOGIN|XOAUTH2|CRAM-MD5) {1,3})([A-Za-z0-9+/=]{4,4096})/gi,
   },
   // The lone base64 lines a client sends after `334` prompts, as debug logs show them:
-  // nodemailer `C: dXNlcm5hbWU=`, smtplib `send: 'dXNlcm5hbWU=\r\n'`, swaks `~> dXNl...`.
+  // nodemailer `C: dXNlcm5hbWU=` (or `[client] ...`), smtplib `send: 'dXNlcm5hbWU=\r\n'`, swaks
+  // `~> dXNl...`, PHPMailer `CLIENT -> SERVER: dXNl...`.
   {
     name: 'smtp-auth-continuation',
-    pattern: /((?:\bC:|\bsend:|~>|->|>>>) {0,3}b?['"]?)([A-Za-z0-9+/]{4,4096}={0,2})(?=(?:\\r\\n)?['"]? {0,3}$)/gim,
+    pattern: /((?:\bC:|\[client\]|CLIENT -> SERVER:|\bsend:|~>|->|>>>) {0,3}b?['"]?)([A-Za-z0-9+/]{4,4096}={0,2})(?=(?:\\r\\n)?['"]? {0,3}$)/gim,
   },
   // user:password@ in URLs; the user name stays (it tells `apikey` from an account name).
   {

@@ -76,5 +76,5 @@ export const resolveService = (
   if (key !== null) return { service: key, via: 'kafka-key' };
   if (ctx.mtaSubmitter !== null) return { service: ctx.mtaSubmitter, via: 'mta' };
   if (ctx.program !== null) return { service: ctx.host !== null ? `${ctx.program}@${ctx.host}` : ctx.program, via: 'program' };
-  return { service: ctx.meta.source, via: 'source' };
+  return { service: ctx.meta.name ?? ctx.meta.source, via: 'source' };
 };

@@ -79,9 +79,29 @@ export const SIGNATURES: readonly Signature[] = [
   },
 ];
 
+/** What a detection needs from its signature: the rejections above and the risk signals below. */
+export type SignalDef = Pick<Signature, 'id' | 'kind' | 'channel' | 'specific'>;
+
 /**
- * Byte needles for the prefilter: every signature above contains at least one of them, in the
- * case of the vendor's wording or fully upper-cased. A line with none is never decoded.
+ * The `basic_auth_in_use` signals (issue 10): a risk, not a rejection. Unlike the wordings above
+ * they need state or a decoded credential, so they are found by `parsers/risk/`, not by a regex.
+ * The channel is the signal's own: SMTP logins are `smtp`, HTTP calls are `api`.
+ */
+export const RISK_SIGNALS = {
+  /** An SMTP client's AUTH PLAIN/LOGIN to SendGrid with a username other than `apikey`. */
+  smtpPasswordLogin: { id: 'smtp.auth.password-login', kind: 'basic_auth_in_use', channel: 'smtp', specific: true },
+  /** An Exim delivery to SendGrid whose outgoing login (`A=name:user`) is not `apikey`. */
+  mtaPasswordLogin: { id: 'smtp.mta.password-login', kind: 'basic_auth_in_use', channel: 'smtp', specific: true },
+  /** `Authorization: Basic` sent to the SendGrid API host. */
+  apiBasicAuth: { id: 'api.basic-auth', kind: 'basic_auth_in_use', channel: 'api', specific: true },
+  /** A v2 Web API call (`/api/*.json`, `api_user=`): always username and password. */
+  apiV2Call: { id: 'api.v2.password-call', kind: 'basic_auth_in_use', channel: 'api', specific: true },
+} as const satisfies Readonly<Record<string, SignalDef>>;
+
+/**
+ * Byte needles for the prefilter: every signature and risk signal above contains at least one of
+ * them, in the case of the vendor's wording or fully upper-cased. A line with none is never
+ * decoded (except right after an exchange that awaits its next line, see parsers/risk/).
  */
 export const NEEDLE_TEXTS: readonly string[] = [
   'uthenticat',
@@ -92,21 +112,54 @@ export const NEEDLE_TEXTS: readonly string[] = [
   'WRONG CREDENTIALS',
   'username / password',
   'USERNAME / PASSWORD',
+  // basic_auth_in_use: SMTP client debug logs (the AUTH LOGIN username line has no needle).
+  'AUTH PLAIN',
+  'AUTH LOGIN',
+  // Authorization headers in every framing (`: Basic`, `":"Basic`, `=Basic`, escaped JSON);
+  // the host check on the line or in the request's earlier lines does the rest.
+  'uthorization',
+  'UTHORIZATION',
+  // The v2 Web API: its credential parameter, absolute URLs, and curl's relative request line.
+  'api_user',
+  'API_USER',
+  'sendgrid.com/api/',
+  'SENDGRID.COM/API/',
+  '/api/mail.send',
+  // Exim deliveries to SendGrid (`H=smtp.sendgrid.net [ip]`), whose `A=` names the outgoing login.
+  'sendgrid.net [',
 ];
 
-export const NEEDLES: readonly Buffer[] = NEEDLE_TEXTS.map((t) => Buffer.from(t, 'latin1'));
+/**
+ * Needles of lines that can only carry recovery evidence (issue 4), never a detection. They are
+ * common (`status=sent` is on every Postfix delivery), so the scanner drops such lines without
+ * decoding them unless evidence is wanted (DetectorOptions.evidenceWanted).
+ */
+export const EVIDENCE_NEEDLE_TEXTS: readonly string[] = ['status=sent', 'STATUS=SENT', 'v3/mail/send', 'V3/MAIL/SEND'];
+
+const toBytes = (t: string): Buffer => Buffer.from(t, 'latin1');
+
+/** Needles of lines that may carry a detection. */
+export const DETECTION_NEEDLES: readonly Buffer[] = NEEDLE_TEXTS.map(toBytes);
+
+/** Everything the prefilter searches for: detection needles, then evidence needles. */
+export const NEEDLES: readonly Buffer[] = [...DETECTION_NEEDLES, ...EVIDENCE_NEEDLE_TEXTS.map(toBytes)];
 
 export interface SignatureHit {
-  readonly signature: Signature;
+  readonly signature: SignalDef;
   /** Character index of the match in the text. */
   readonly index: number;
+  /**
+   * The credential the hit names, fingerprinted instead of the line's first secret: for risk
+   * signals the username (never a password). Never leaves the parser.
+   */
+  readonly credential?: string;
 }
 
 /**
  * The signatures a text carries: at most one per channel (the best ranked), in channel order.
  */
 export const matchSignatures = (text: string): SignatureHit[] => {
-  const best = new Map<Channel, SignatureHit>();
+  const best = new Map<Channel, SignatureHit & { readonly signature: Signature }>();
   for (const signature of SIGNATURES) {
     const current = best.get(signature.channel);
     if (current !== undefined && current.signature.rank <= signature.rank) continue;

@@ -1,17 +1,26 @@
-import type { Clock, Detection, Kind, RecordMeta, ScanStats, ServiceRule, StreamInit, StreamScanner } from '../src/contracts.js';
-import { KIND_CHANNEL, newScanStats } from '../src/contracts.js';
+import type { Clock, Detection, Evidence, Kind, RecordMeta, ScanStats, ServiceRule, StreamInit, StreamScanner } from '../src/contracts.js';
+import { newScanStats } from '../src/contracts.js';
 import type { LineFacts } from './line-analyzer.js';
 import { analyzeLine } from './line-analyzer.js';
 import { LookbackWindow } from './lookback-window.js';
 import { MtaCorrelator, submitterName } from './mta-correlation.js';
-import { candidateLineStarts, hasNeedle, looksBinary } from './prefilter.js';
-import { RecordTracker, SHAPE_HEAD_CHARS } from './record-grouping.js';
+import type { Prefilter } from './prefilter.js';
+import { hasNeedle, longLineStarts, looksBinary, prefilterFor } from './prefilter.js';
+import { alwaysOpens, RecordTracker, SHAPE_HEAD_CHARS } from './record-grouping.js';
 import { credentialFingerprint, redact, redactWithSecret } from './redact.js';
 import { resolveService } from './service-resolution.js';
+import type { AwaitMark } from './risk/awaited-lines.js';
+import { readAwaitedLines } from './risk/awaited-lines.js';
+import { EvidenceCollector } from './risk/evidence-collector.js';
+import type { EvidenceSeen } from './risk/stream-signals.js';
+import { StreamSignals } from './risk/stream-signals.js';
 
 const NL = 0x0a;
 /** Gap between two candidate lines still checked line by line for record continuation. Bytes; 64 KiB. */
 const MAX_RECORD_GAP = 64 * 1024;
+const NO_LINES: readonly number[] = [];
+/** Tail of a record gap copied first when walking back to a record opener. Bytes; 1 KiB. */
+const GAP_TAIL_BYTES = 1024;
 
 /** Everything a scanner needs, resolved from the detector's options. */
 export interface ScannerConfig {
@@ -23,7 +32,20 @@ export interface ScannerConfig {
   readonly maxMessageChars: number;
   readonly now: Clock;
   readonly fingerprintKey: string | undefined;
+  /** The needles of lines that may carry a detection; the others can only carry evidence. */
+  readonly detectionNeedles: readonly Buffer[];
+  readonly evidenceWanted: () => boolean;
 }
+
+/** A decoded candidate line and what was found on it. */
+interface ReadLine {
+  readonly text: string;
+  readonly facts: LineFacts | null;
+  readonly evidence: readonly EvidenceSeen[];
+}
+
+/** Lines read only because an exchange awaited them belong to no tracked record. */
+const UNTRACKED = (): boolean => true;
 
 /** Cuts a redacted message to `max` characters, marking the cut. */
 const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)}…`);
@@ -38,6 +60,7 @@ export class ByteStreamScanner implements StreamScanner {
   private readonly window: LookbackWindow;
   private readonly correlator: MtaCorrelator;
   private readonly records = new RecordTracker();
+  private readonly prefilter: Prefilter;
   /** Stream offset just past the last byte pushed. */
   private offset: number;
   private complete: number;
@@ -50,6 +73,11 @@ export class ByteStreamScanner implements StreamScanner {
   private dropping = false;
   /** Stream offset just past the newline of the last line the record tracker saw. */
   private recordEnd = -1;
+  /** basic_auth_in_use and evidence state (parsers/risk/). */
+  private readonly signals: StreamSignals;
+  private readonly evidence = new EvidenceCollector();
+  /** The next line an exchange awaits (read although it has no needle), or null. */
+  private awaited: AwaitMark | null = null;
 
   constructor(
     private readonly init: StreamInit,
@@ -60,6 +88,12 @@ export class ByteStreamScanner implements StreamScanner {
     this.lineNo = init.startLine;
     this.window = new LookbackWindow(config.lookbackBytes, init.startOffset);
     this.correlator = new MtaCorrelator(this.window);
+    this.prefilter = prefilterFor(config.needles);
+    this.signals = new StreamSignals(this.window);
+  }
+
+  drainEvidence(): Evidence[] {
+    return this.evidence.drain();
   }
 
   get completeOffset(): number {
@@ -98,28 +132,27 @@ export class ByteStreamScanner implements StreamScanner {
 
     const lastNl = chunk.lastIndexOf(NL);
     if (lastNl >= pos) {
-      const starts = candidateLineStarts(chunk, pos, lastNl + 1, this.config.needles);
-      let ci = 0;
-      let lineStart = pos;
-      let nl = chunk.indexOf(NL, pos);
-      // One indexOf per line: measured as the fastest exact newline count in Node (bench/).
-      while (nl !== -1 && nl <= lastNl) {
-        if (ci < starts.length && starts[ci] === lineStart) {
-          ci++;
-          if (nl - lineStart > max) this.stats.longLines++;
-          else this.candidate(chunk.subarray(lineStart, nl), chunkOffset + lineStart, this.lineNo, out);
-        } else if (nl - lineStart > max) {
-          this.stats.longLines++;
-        }
-        this.lineNo++;
-        this.stats.lines++;
-        lineStart = nl + 1;
-        nl = chunk.indexOf(NL, lineStart);
+      const end = lastNl + 1;
+      // One kernel pass gives the candidate lines, their line numbers and the line count.
+      const found = this.prefilter.scan(chunk, pos, end);
+      const long = end - 1 - pos > max ? longLineStarts(chunk, pos, end, max) : NO_LINES;
+      let li = 0;
+      for (let i = 0; i < found.starts.length; i++) {
+        const start = found.starts[i] as number;
+        while (li < long.length && (long[li] as number) < start) li++;
+        // An over-long candidate is counted with the other long lines, never decoded.
+        if (long[li] === start) continue;
+        const lineEnd = found.ends[i] as number;
+        this.candidate(chunk.subarray(start, lineEnd), chunkOffset + start, this.lineNo + (found.lineIndex[i] as number), out);
       }
-      pos = lastNl + 1;
+      this.stats.longLines += long.length;
+      this.lineNo += found.newlines;
+      this.stats.lines += found.newlines;
+      pos = end;
       this.complete = chunkOffset + pos;
     }
     if (pos < chunk.length) this.extendPartial(chunk.subarray(pos));
+    this.catchUp(this.complete, out);
     return out;
   }
 
@@ -132,6 +165,7 @@ export class ByteStreamScanner implements StreamScanner {
     } else if (this.dropping) {
       this.endLine();
     }
+    this.catchUp(this.offset, out);
     this.complete = this.offset;
     return out;
   }
@@ -154,8 +188,9 @@ export class ByteStreamScanner implements StreamScanner {
       if (end - start > this.config.maxLineBytes) this.stats.longLines++;
       else {
         const line = value.subarray(start, end);
-        if (hasNeedle(line, this.config.needles)) {
-          const read = this.read(line);
+        const awaited = this.signals.wantsNext();
+        if ((awaited || hasNeedle(line, this.config.needles)) && !this.skippable(line)) {
+          const read = this.read(line, windowBase + start, !awaited);
           if (read !== null) this.emit(read, windowBase + start, lineNo, offset, meta, claim, out);
         }
       }
@@ -186,22 +221,48 @@ export class ByteStreamScanner implements StreamScanner {
     this.stats.lines++;
   }
 
-  /** Decodes and reads one candidate line; null when it is binary or carries no signature. */
-  private read(line: Buffer): { text: string; facts: LineFacts | null } | null {
-    this.stats.candidates++;
+  /**
+   * Decodes and reads one line starting at window offset `start`; null when it is binary.
+   * `counted`: a prefilter candidate (lines read only because an exchange awaited them are not).
+   */
+  private read(line: Buffer, start: number, counted = true): ReadLine | null {
+    if (counted) this.stats.candidates++;
     if (looksBinary(line)) {
       this.stats.binaryLines++;
       return null;
     }
     let text = line.toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    const outcome = analyzeLine(text, this.config.now());
+    const found = this.signals.examine(text, start, this.config.evidenceWanted());
+    const outcome = analyzeLine(text, this.config.now(), { hits: found.hits, frame: found.evidence.length > 0 });
     if (outcome.malformed) this.stats.malformed++;
-    return { text, facts: outcome.kind === 'matched' ? outcome.facts : null };
+    return { text, facts: outcome.kind === 'matched' ? outcome.facts : null, evidence: found.evidence };
+  }
+
+  /**
+   * A candidate that can only carry evidence (no detection needle) while no evidence is wanted
+   * and no exchange awaits it: dropped undecoded, as if the prefilter had not flagged it.
+   */
+  private skippable(line: Buffer): boolean {
+    return !this.signals.wantsNext() && !this.config.evidenceWanted() && !hasNeedle(line, this.config.detectionNeedles);
+  }
+
+  /** Reads the lines before `upTo` that an exchange awaits (see readAwaitedLines). */
+  private catchUp(upTo: number, out: Detection[]): void {
+    const mark = this.awaited;
+    if (mark === null || mark.from >= upTo) return;
+    this.awaited = readAwaitedLines(this.window, mark, upTo, this.config.maxLineBytes, () => this.signals.wantsNext(), (line, start, lineNo) => {
+      const read = this.read(line, start, false);
+      if (read !== null) this.emit(read, start, lineNo, start, this.init.meta, UNTRACKED, out);
+    });
   }
 
   private candidate(line: Buffer, start: number, lineNo: number, out: Detection[]): void {
-    const read = this.read(line);
+    this.catchUp(start, out);
+    if (this.skippable(line)) return;
+    const read = this.read(line, start);
+    // The lines after this one are read too while an exchange awaits them.
+    this.awaited = this.signals.wantsNext() ? { from: start + line.length + 1, line: lineNo + 1 } : null;
     if (read === null) {
       this.records.reset();
       this.recordEnd = -1;
@@ -218,14 +279,38 @@ export class ByteStreamScanner implements StreamScanner {
       const gapStart = this.recordEnd;
       if (gapStart < this.window.start || start - gapStart > MAX_RECORD_GAP || gapStart < 0) t.reset();
       else {
-        const gap = this.window.slice(gapStart, start);
-        let n = t.lastLine + 1;
+        // Walk back to the last gap line that opens a record on its own and replay from there:
+        // with frequent candidates (decoys) this reads one or two lines, not the whole gap.
+        // Only the gap's tail is copied first; the whole gap only when no opener is in it.
+        let gap = this.window.slice(Math.max(gapStart, start - GAP_TAIL_BYTES), start);
+        let base = start - gap.length;
+        let n = lineNo - 1;
         let s = 0;
+        let e = gap.length - 1;
+        while (n > t.lastLine) {
+          const nl = e <= 0 ? -1 : gap.lastIndexOf(NL, e - 1);
+          if (nl < 0 && base > gapStart) {
+            // The line starts before the copied tail: copy the whole gap and walk on from there.
+            const shift = base - gapStart;
+            gap = this.window.slice(gapStart, start);
+            base = gapStart;
+            e += shift;
+            continue;
+          }
+          const ls = nl + 1;
+          if (alwaysOpens(gap.subarray(ls, Math.min(e, ls + SHAPE_HEAD_CHARS)).toString('utf8'))) {
+            s = ls;
+            break;
+          }
+          e = ls - 1;
+          n--;
+        }
+        if (n === t.lastLine) n++;
         while (s < gap.length && n < lineNo) {
-          let e = gap.indexOf(NL, s);
-          if (e === -1) e = gap.length;
-          t.advance(n, gap.subarray(s, Math.min(e, s + SHAPE_HEAD_CHARS)).toString('utf8'));
-          s = e + 1;
+          let end = gap.indexOf(NL, s);
+          if (end === -1) end = gap.length;
+          t.advance(n, gap.subarray(s, Math.min(end, s + SHAPE_HEAD_CHARS)).toString('utf8'));
+          s = end + 1;
           n++;
         }
       }
@@ -235,7 +320,7 @@ export class ByteStreamScanner implements StreamScanner {
   }
 
   private emit(
-    read: { text: string; facts: LineFacts | null },
+    read: ReadLine,
     windowStart: number,
     lineNo: number,
     positionOffset: number,
@@ -246,7 +331,7 @@ export class ByteStreamScanner implements StreamScanner {
     const facts = read.facts;
     if (facts === null) return;
     const fresh = facts.hits.filter((h) => claim(h.signature.kind));
-    if (fresh.length === 0) return;
+    if (fresh.length === 0 && read.evidence.length === 0) return;
     const submitter = facts.queueRef !== null ? this.correlator.submitter(facts.queueRef, windowStart) : null;
     const { service, via } = resolveService(
       {
@@ -260,6 +345,9 @@ export class ByteStreamScanner implements StreamScanner {
       this.config.rules,
       this.config.serviceFields,
     );
+    const position = { stream: this.init.stream, offset: positionOffset };
+    if (read.evidence.length > 0) this.evidence.note(read.evidence, redact(service), facts.ts, position, this.config.now());
+    if (fresh.length === 0) return;
     const redacted = redactWithSecret(read.text);
     const fingerprint = redacted.firstSecret === null ? null : credentialFingerprint(redacted.firstSecret, this.config.fingerprintKey);
     for (const hit of fresh) {
@@ -267,7 +355,8 @@ export class ByteStreamScanner implements StreamScanner {
       this.stats.detections++;
       out.push({
         kind: sig.kind,
-        channel: KIND_CHANNEL[sig.kind],
+        // Per signal: basic_auth_in_use is smtp for a login and api for an HTTP call.
+        channel: sig.channel,
         signature: sig.id,
         provider: sig.specific ? 'sendgrid' : facts.contextProvider,
         service: redact(service),
@@ -276,10 +365,11 @@ export class ByteStreamScanner implements StreamScanner {
         program: facts.program === null ? null : redact(facts.program),
         ts: facts.ts,
         message: cut(redacted.text, this.config.maxMessageChars),
-        credentialFingerprint: fingerprint,
+        // A risk signal fingerprints the username it read; a rejection, the line's first secret.
+        credentialFingerprint: hit.credential === undefined ? fingerprint : credentialFingerprint(hit.credential, this.config.fingerprintKey),
         source: meta.source,
         line: lineNo,
-        position: { stream: this.init.stream, offset: positionOffset },
+        position,
       });
     }
   }

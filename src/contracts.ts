@@ -11,12 +11,18 @@ export const REJECTION_KINDS = [
   'smtp_auth_failed',
   'api_auth_failed',
 ] as const;
+export type RejectionKind = (typeof REJECTION_KINDS)[number];
 export const KINDS = [...REJECTION_KINDS, 'basic_auth_in_use'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export const CHANNELS = ['smtp', 'api'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
+/**
+ * The channel a kind belongs to. A detection carries its own channel: for the rejections it is
+ * this one; `basic_auth_in_use` is a risk seen on both (an SMTP login is `smtp`, a Basic or v2
+ * Web API call and an Email Activity record are `api`), so its entry here is only a default.
+ */
 export const KIND_CHANNEL: Readonly<Record<Kind, Channel>> = {
   smtp_basic_auth_2fa: 'smtp',
   api_basic_auth_2fa: 'api',
@@ -126,6 +132,30 @@ export interface DetectorOptions {
   readonly maxLineBytes: number;
   /** Recent bytes per stream kept for MTA queue-id correlation. Bytes; default 8 MiB. */
   readonly lookbackBytes: number;
+  /**
+   * Whether recovery evidence is worth looking for now; asked per candidate line that can only
+   * carry evidence, so it must be cheap (the daemon answers "is any alert open"). When false,
+   * those lines (e.g. every Postfix `status=sent`) are skipped without being decoded. Default:
+   * always true.
+   */
+  readonly evidenceWanted?: () => boolean;
+}
+
+/**
+ * A successful send seen in a log (Postfix `status=sent` via SendGrid, an API `202` from
+ * v3/mail/send, an SMTP `235` after an `apikey` login): the sign that a service was fixed, which
+ * resolves its open alert early. Not a Detection: it is never counted, only handed to the store
+ * for the alert policy.
+ */
+export interface Evidence {
+  /** Resolved like a detection's service (same rules, fields, MTA correlation). */
+  readonly service: string;
+  readonly channel: Channel;
+  /** Log time of the success, or the scan time when the line carries none. Epoch ms. */
+  readonly at: number;
+  /** What was seen, for the resolved notification, e.g. `Postfix status=sent via smtp.sendgrid.net`. */
+  readonly evidence: string;
+  readonly position: Position;
 }
 
 /**
@@ -142,6 +172,11 @@ export interface StreamScanner {
   end(): Detection[];
   /** Scans one self-contained record (a Kafka message value) at the given position. */
   record(value: Buffer, offset: number, meta: RecordMeta): Detection[];
+  /**
+   * The recovery evidence found since the last call (push, end and record collect it), then
+   * forgets it. Optional: a scanner that finds none need not implement it.
+   */
+  drainEvidence?(): Evidence[];
   /** Stream offset just past the last complete line handed out; what a checkpoint may store. */
   readonly completeOffset: number;
   /** 1-based number of the next line to start; StreamInit.startLine plus the complete lines seen. */

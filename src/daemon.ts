@@ -48,6 +48,12 @@ export interface DaemonOptions {
   readonly scrub?: (s: string) => string;
   /** See http/readiness.ts. Milliseconds; default 300000. */
   readonly stallAfterMs?: number;
+  /**
+   * Replaces what feeds the store: given the store, the sources and the sink they feed. The
+   * aggregate role (src/roles/aggregate-ingest.ts) reads the detections topic this way and keeps
+   * alerting, reports and HTTP as they are. Default: the configured sources through the pipeline.
+   */
+  readonly ingest?: (store: EventStore, log: Log) => { readonly sources: readonly Source[]; readonly sink: BatchSink };
 }
 
 /**
@@ -91,8 +97,9 @@ export class Daemon {
         if (span) for (const d of fresh) this.traces.remember(d.service, d.kind, span);
       },
     });
-    this.sink = this.trackStore(this.pipeline.sink);
-    this.sources = createSources(opts.config.sources, { checkpoints: store, log: opts.log, stdin: opts.stdin });
+    const ingest = opts.ingest?.(store, opts.log);
+    this.sink = this.trackStore(ingest?.sink ?? this.pipeline.sink);
+    this.sources = ingest?.sources ?? createSources(opts.config.sources, { checkpoints: store, log: opts.log, stdin: opts.stdin });
     const clock = this.now;
     this.alerting = createAlerting({
       db: this.db,

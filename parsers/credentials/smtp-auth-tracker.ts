@@ -59,6 +59,16 @@ export class SmtpAuthTracker {
     return this.pending.size > 0;
   }
 
+  /**
+   * True while some connection's next client line may carry a username (after `AUTH LOGIN`
+   * without an initial response, or `AUTH PLAIN` without one). False while only a password line
+   * is expected: a caller that decodes the next lines only while this holds never reads one.
+   */
+  get awaitingUsername(): boolean {
+    for (const p of this.pending.values()) if (p.step !== 'login-password') return true;
+    return false;
+  }
+
   /** Feeds one log line; returns the login whose username this line completed, else null. */
   line(text: string): SmtpLogin | null {
     this.lines++;

@@ -2,6 +2,7 @@
  * Reads the client and server lines of SMTP debug logs, whichever client wrote them:
  *
  *   nodemailer   `[2024-03-04 10:00:00] DEBUG [Zx0bk3ydsc] C: AUTH LOGIN` / `S: 334 VXNlcm5hbWU6`
+ *                (or `[Zx0bk3ydsc] [client] AUTH LOGIN` from a logger that prints the `tnx` tag)
  *   PHPMailer    `CLIENT -> SERVER: AUTH LOGIN` / `SERVER -> CLIENT: 334 VXNlcm5hbWU6`
  *   swaks        ` -> AUTH LOGIN` / `<-  334 VXNlcm5hbWU6` (`~>` / `<~` inside TLS)
  *   Ruby net-smtp `-> "AUTH LOGIN\r\n"` / `<- "334 VXNlcm5hbWU6\r\n"`
@@ -22,6 +23,9 @@ export interface SmtpDialogueLine {
 const MARKERS: ReadonlyArray<{ readonly re: RegExp; readonly direction: SmtpDirection }> = [
   { re: /\bCLIENT -> SERVER: ?/, direction: 'client' },
   { re: /\bSERVER -> CLIENT: ?/, direction: 'server' },
+  // A logger printing nodemailer's transaction tag (`[sid] [client] ...`) instead of `C:`/`S:`.
+  { re: /(?:^|\s)\[([A-Za-z0-9_-]{1,40})\] \[client\] /, direction: 'client' },
+  { re: /(?:^|\s)\[([A-Za-z0-9_-]{1,40})\] \[server\] /, direction: 'server' },
   { re: /(?:^|\s)(?:\[([A-Za-z0-9_-]{1,40})\]\s+)?C: /, direction: 'client' },
   { re: /(?:^|\s)(?:\[([A-Za-z0-9_-]{1,40})\]\s+)?S: /, direction: 'server' },
   { re: /(?:^|\s)[-~]> {1,3}/, direction: 'client' },

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { AuthwatchError, ConfigError, errorMessage } from '../errors.js';
 import { EXIT, write, type CliContext, type CliIo } from './io.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 
 const EXIT_HELP = `
 Exit codes:
@@ -27,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .addHelpText('after', EXIT_HELP);
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of await loadCommands(argv)) register(program, ctx);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

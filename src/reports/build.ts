@@ -1,6 +1,7 @@
 import { KINDS, type Kind } from '../contracts.js';
 import type { Db } from '../store/db.js';
 import { periodKindCounts, slotCounts, topHostsInPeriod, type PeriodKindCount } from '../store/reports-store.js';
+import { MIGRATION_STATUSES, migrationStatus, type MigrationStatus } from '../store/service-status.js';
 import { guideRef } from './guide-ref.js';
 import { REPORT_VERSION, type Change, type GuideRef, type KindCount, type KindTotal, type Lifecycle, type Report, type ServiceReport, type ServiceStatus } from './model.js';
 import { buckets, compareText, foldSeries, granularityFor, slotSizeFor } from './series.js';
@@ -65,6 +66,7 @@ export function buildReport(db: Db, opts: BuildOptions): Report {
       status,
       lifecycle,
       silence,
+      migration: migrationStatus(failing.map((k) => k.kind)),
       kinds,
       count,
       previous,
@@ -90,6 +92,7 @@ export function buildReport(db: Db, opts: BuildOptions): Report {
   const previous = sum(services.map((s) => s.previous));
   const granularity = granularityFor(since, until);
   const slot = slotSizeFor(z, since, until);
+  const migration = Object.fromEntries(MIGRATION_STATUSES.map((m) => [m, services.filter((s) => s.migration === m).length])) as Record<MigrationStatus, number>;
   const guides = new Map<Kind, GuideRef>();
   for (const s of services) for (const g of s.guides) guides.set(g.kind, g);
 
@@ -98,7 +101,7 @@ export function buildReport(db: Db, opts: BuildOptions): Report {
     schedule: opts.schedule ?? null,
     period: { since, until, previousSince, timeZone },
     generatedAt: now,
-    totals: { count, previous, change: change(count, previous), failing: services.filter((s) => s.count > 0).length, byKind },
+    totals: { count, previous, change: change(count, previous), failing: services.filter((s) => s.count > 0).length, migration, byKind },
     services,
     newServices: services.filter((s) => s.lifecycle === 'new').map((s) => s.service).sort(compareText),
     recoveredServices: services.filter((s) => s.lifecycle === 'recovered').map((s) => s.service).sort(compareText),

@@ -1,4 +1,7 @@
 import type { Kind } from '../contracts.js';
+import type { MigrationStatus } from '../store/service-status.js';
+
+export type { MigrationStatus } from '../store/service-status.js';
 
 /** Bumped when a field of the report (or its JSON form) changes meaning or goes away. */
 export const REPORT_VERSION = 1;
@@ -53,6 +56,11 @@ export interface ServiceReport {
   readonly status: ServiceStatus;
   readonly lifecycle: Lifecycle;
   readonly silence: 'ack' | 'mute' | null;
+  /**
+   * Where the service stands in the move to API keys, from its kinds in the period: `rejected`,
+   * `basic-auth` (still using Basic auth, not yet rejected) or `clean` (see migrationStatus).
+   */
+  readonly migration: MigrationStatus;
   /** Kinds seen in either period, with their counts. */
   readonly kinds: readonly KindCount[];
   readonly count: number;
@@ -111,6 +119,8 @@ export interface Report {
     readonly change: Change;
     /** Services failing in the period. */
     readonly failing: number;
+    /** Services per migration status, so the move's progress shows at a glance. */
+    readonly migration: Readonly<Record<MigrationStatus, number>>;
     readonly byKind: readonly KindTotal[];
   };
   /** Failing services by count (most first), then the recovered ones by name. */

@@ -5,6 +5,7 @@ import type { KafkaSourceConfig, SourceConfig } from '../config/schema.js';
 import { FileTailSource } from './file-tail.js';
 import { StdinSource } from './stdin-source.js';
 import { KafkaSource } from './kafka-source.js';
+import type { TlsOptions } from './kafka/kafka-client.js';
 
 export interface SourceDeps {
   readonly checkpoints: CheckpointReader;
@@ -29,7 +30,7 @@ export function createSources(configs: readonly SourceConfig[], deps: SourceDeps
 }
 
 function kafkaOptions(id: string, c: KafkaSourceConfig) {
-  const tls = typeof c.tls === 'object' ? { ca: read(c.tls.caFile), cert: read(c.tls.certFile), key: read(c.tls.keyFile), rejectUnauthorized: c.tls.rejectUnauthorized } : c.tls;
+  const tls = kafkaTls(c.tls);
   return {
     id,
     brokers: [...c.brokers],
@@ -42,7 +43,15 @@ function kafkaOptions(id: string, c: KafkaSourceConfig) {
     ssl: tls,
     partitionsConsumedConcurrently: c.partitionsConsumedConcurrently,
     maxBytesPerPartition: c.maxBytesPerPartition,
+    // kafkajs needs heartbeats well inside the session; a third of it, at most its 3 s default.
+    ...(c.sessionTimeoutMs !== undefined && { sessionTimeoutMs: c.sessionTimeoutMs, heartbeatIntervalMs: Math.min(3_000, Math.floor(c.sessionTimeoutMs / 3)) }),
   };
+}
+
+/** The config's `tls` for a Kafka connection, with certificate files read into PEM text. */
+export function kafkaTls(tls: KafkaSourceConfig['tls']): boolean | TlsOptions | undefined {
+  if (typeof tls !== 'object') return tls;
+  return { ca: read(tls.caFile), cert: read(tls.certFile), key: read(tls.keyFile), rejectUnauthorized: tls.rejectUnauthorized };
 }
 
 const read = (path: string | undefined): string | undefined => (path === undefined ? undefined : readFileSync(path, 'utf8'));

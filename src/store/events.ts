@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import type { CheckpointReader, Detection } from '../contracts.js';
+import type { CheckpointReader, Detection, Evidence } from '../contracts.js';
 import type { Db } from './db.js';
+import { recordRecoveryEvidence } from './alerts-evidence.js';
 import { StoreError, errorMessage } from '../errors.js';
 
 export interface CheckpointWrite {
@@ -47,10 +48,12 @@ export class EventStore implements CheckpointReader {
   }
 
   /**
-   * Stores detections (ignoring positions already stored) and checkpoints in one transaction.
-   * Returns the detections that were new, for the alert policy.
+   * Stores detections (ignoring positions already stored), checkpoints and the batch's recovery
+   * evidence in one transaction. Returns the detections that were new, for the alert policy.
+   * Evidence is not deduplicated by position: a replayed batch may store it twice, which the
+   * policy tolerates (evidence only ever resolves an alert once).
    */
-  commit(detections: readonly Detection[], checkpoints: readonly CheckpointWrite[] = []): StoredDetection[] {
+  commit(detections: readonly Detection[], checkpoints: readonly CheckpointWrite[] = [], evidence: readonly Evidence[] = []): StoredDetection[] {
     const storedAt = this.now();
     try {
       return this.db.transaction(() => {
@@ -64,6 +67,7 @@ export class EventStore implements CheckpointReader {
           fresh.push({ ...d, at });
         }
         for (const c of checkpoints) this.putCheckpoint.run(c.sourceId, c.stream, JSON.stringify(c.state), storedAt);
+        for (const e of evidence) recordRecoveryEvidence(this.db, { service: e.service, channel: e.channel, at: e.at, evidence: e.evidence }, storedAt);
         return fresh;
       }).immediate();
     } catch (err) {

@@ -1,3 +1,4 @@
+import { REJECTION_KINDS } from '../contracts.js';
 import type { Db } from './db.js';
 import { silencesFor, type Silence } from './alerts-silences.js';
 import { listAlertStates } from './alerts-state.js';
@@ -33,4 +34,47 @@ export function statusResolver(db: Db, now: number): (row: StatusInput) => { sta
     if (state) return { status: 'failing', until: null };
     return { status: now - row.lastAt > QUIET_AFTER_MS ? 'quiet' : 'failing', until: null };
   };
+}
+
+/**
+ * Where a service stands in the move from passwords to API keys, the same on reports and the
+ * status page: `rejected` (SendGrid refuses its logins), `basic-auth` (still signs in with a
+ * username and password, not yet refused: it breaks the day 2FA is switched on), `clean`.
+ */
+export const MIGRATION_STATUSES = ['rejected', 'basic-auth', 'clean'] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
+
+/** Words for the migration statuses, as every renderer shows them. */
+export const MIGRATION_TEXT: Readonly<Record<MigrationStatus, string>> = {
+  rejected: 'rejected',
+  'basic-auth': 'still using Basic auth (not yet rejected)',
+  clean: 'clean',
+};
+
+/**
+ * The migration status of a service from the kinds it showed in the window being looked at (a
+ * report's period, the status page's recent window): any rejection wins over the risk.
+ */
+export function migrationStatus(kindsOfService: Iterable<string>): MigrationStatus {
+  let risk = false;
+  for (const k of kindsOfService) {
+    if ((REJECTION_KINDS as readonly string[]).includes(k)) return 'rejected';
+    if (k === 'basic_auth_in_use') risk = true;
+  }
+  return risk ? 'basic-auth' : 'clean';
+}
+
+/**
+ * Every known service's migration status from the kinds seen since `since` (epoch ms, log
+ * time); services with nothing since then are `clean`. For the status page.
+ */
+export function migrationStatuses(db: Db, since: number): Map<string, MigrationStatus> {
+  const rows = db.prepare('SELECT service, kind, last_at AS lastAt FROM service_kinds').all() as Array<{ service: string; kind: string; lastAt: number }>;
+  const recent = new Map<string, string[]>();
+  for (const r of rows) {
+    const kinds = recent.get(r.service) ?? [];
+    if (r.lastAt >= since) kinds.push(r.kind);
+    recent.set(r.service, kinds);
+  }
+  return new Map([...recent].map(([service, kinds]) => [service, migrationStatus(kinds)]));
 }

@@ -1,4 +1,4 @@
-import { metrics, type Attributes, type ObservableResult } from '@opentelemetry/api';
+import { metrics, type Attributes, type ObservableCallback, type ObservableGauge, type ObservableResult } from '@opentelemetry/api';
 import type { ScanStats } from '../contracts.js';
 
 /**
@@ -22,8 +22,12 @@ function createInstruments() {
     detections: meter.createCounter(`${PREFIX}.detections`, { description: 'Rejections detected (before de-duplication by position).', unit: '{detection}' }),
     stored: meter.createCounter(`${PREFIX}.events.stored`, { description: 'Detections newly stored in SQLite.', unit: '{event}' }),
     storeErrors: meter.createCounter(`${PREFIX}.store.errors`, { description: 'Batches the database refused; they are retried from the stored position.', unit: '{batch}' }),
-    notifications: meter.createCounter(`${PREFIX}.notifications`, { description: 'Notification delivery attempts by receiver type and outcome (sent, failed, dead).', unit: '{notification}' }),
-    deliveryLatency: meter.createHistogram(`${PREFIX}.notification.latency`, { description: 'Time from the first rejection of an alert to its delivery.', unit: 's' }),
+    notifications: meter.createCounter(`${PREFIX}.notifications`, { description: 'Notification send attempts by receiver, channel type and outcome (sent, failed).', unit: '{notification}' }),
+    deliveryLatency: meter.createHistogram(`${PREFIX}.notification.latency`, {
+      description: 'Time from the alert decision to the receiver accepting the notification, retries included.',
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600] },
+    }),
     reportRuns: meter.createCounter(`${PREFIX}.report.runs`, { description: 'Scheduled report runs by schedule and outcome.', unit: '{run}' }),
   };
 }
@@ -56,11 +60,12 @@ export const telemetry = {
   storeError(source: string): void {
     i().storeErrors.add(1, { source });
   },
-  notification(receiverType: string, outcome: 'sent' | 'failed' | 'dead'): void {
-    i().notifications.add(1, { receiver: receiverType, outcome });
+  /** One send attempt to a receiver; a message goes to the dead letter after failed ones (see outbox depth). */
+  notification(receiver: string, channel: string, outcome: 'sent' | 'failed'): void {
+    i().notifications.add(1, { receiver, channel, outcome });
   },
-  deliveryLatency(seconds: number, receiverType: string): void {
-    i().deliveryLatency.record(seconds, { receiver: receiverType });
+  deliveryLatency(seconds: number, receiver: string, channel: string): void {
+    if (seconds >= 0) i().deliveryLatency.record(seconds, { receiver, channel });
   },
   reportRun(schedule: string, outcome: 'sent' | 'skipped' | 'failed'): void {
     i().reportRuns.add(1, { schedule, outcome });
@@ -73,20 +78,40 @@ function add(counter: { add(n: number, a: Attributes): void }, n: number, attrs:
 
 export type GaugeReading = ReadonlyArray<{ value: number; attributes: Attributes }>;
 
+export interface GaugeReaders {
+  /** Per source: seconds since its newest stored checkpoint. */
+  readonly checkpointAgeSeconds?: () => GaugeReading;
+  /** Per Kafka topic and partition: messages between the stored position and the high watermark. */
+  readonly kafkaLag?: () => GaugeReading;
+  /** Per outbox state (pending, sending, dead) and receiver. */
+  readonly outboxDepth?: () => GaugeReading;
+  /** Per source: 1 when its health state is `running`, else 0. */
+  readonly sourceUp?: () => GaugeReading;
+}
+
 /**
- * Registers gauges read on each collection: checkpoint age per source, Kafka lag per
- * partition, outbox depth. The callbacks read live state; they never block.
+ * Registers gauges read on each collection (a Prometheus scrape or an OTLP export). The
+ * callbacks read live state and must stay cheap: one small SQLite query each. Call after the SDK
+ * has started; returns a function that unregisters them (at shutdown, or before a restart in
+ * the same process).
  */
-export function registerGauges(read: {
-  checkpointAgeSeconds?: () => GaugeReading;
-  kafkaLag?: () => GaugeReading;
-  outboxDepth?: () => GaugeReading;
-}): void {
-  const observe = (fn: (() => GaugeReading) | undefined) => (r: ObservableResult) => {
-    for (const g of fn?.() ?? []) r.observe(g.value, g.attributes);
-  };
+export function registerGauges(read: GaugeReaders): () => void {
   const meter = metrics.getMeter('authwatch');
-  meter.createObservableGauge(`${PREFIX}.checkpoint.age`, { description: 'Seconds since a source last stored its position.', unit: 's' }).addCallback(observe(read.checkpointAgeSeconds));
-  meter.createObservableGauge(`${PREFIX}.kafka.lag`, { description: 'Messages behind the high watermark, per partition.', unit: '{message}' }).addCallback(observe(read.kafkaLag));
-  meter.createObservableGauge(`${PREFIX}.outbox.depth`, { description: 'Notifications waiting in the outbox, by state.', unit: '{notification}' }).addCallback(observe(read.outboxDepth));
+  const gauges: Array<[ObservableGauge, ObservableCallback]> = [];
+  const add = (name: string, description: string, unit: string, fn: (() => GaugeReading) | undefined): void => {
+    if (!fn) return;
+    const gauge = meter.createObservableGauge(`${PREFIX}.${name}`, { description, unit });
+    const cb: ObservableCallback = (r: ObservableResult) => {
+      for (const g of fn()) r.observe(g.value, g.attributes);
+    };
+    gauge.addCallback(cb);
+    gauges.push([gauge, cb]);
+  };
+  add('checkpoint.age', 'Seconds since a source last stored its position.', 's', read.checkpointAgeSeconds);
+  add('kafka.lag', 'Messages behind the high watermark, per partition, as of the last fetch.', '{message}', read.kafkaLag);
+  add('outbox.depth', 'Notifications in the outbox by state (pending, sending, dead) and receiver.', '{notification}', read.outboxDepth);
+  add('source.up', '1 when the source is running (connected, reading), else 0.', '1', read.sourceUp);
+  return () => {
+    for (const [g, cb] of gauges) g.removeCallback(cb);
+  };
 }

@@ -18,6 +18,8 @@ export interface TelemetryOptions {
 }
 
 export interface TelemetrySdk {
+  /** True when a tracer provider is registered (OTLP configured); spans are no-ops otherwise. */
+  readonly tracing: boolean;
   /** Writes the Prometheus exposition; undefined when Prometheus is off. */
   readonly metricsHandler?: (req: IncomingMessage, res: ServerResponse) => void;
   shutdown(): Promise<void>;
@@ -45,17 +47,30 @@ export function startTelemetry(opts: TelemetryOptions): TelemetrySdk {
   }
   const meterProvider = readers.length > 0 ? new MeterProvider({ resource, readers }) : undefined;
   if (meterProvider) {
+    // The API accepts one global provider per process; a previous one (an earlier daemon in
+    // the same process, e.g. in tests) is released first.
+    metrics.disable();
     metrics.setGlobalMeterProvider(meterProvider);
     resetInstruments();
   }
   const tracerProvider = opts.otlpEndpoint
     ? new BasicTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${opts.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))] })
     : undefined;
-  if (tracerProvider) trace.setGlobalTracerProvider(tracerProvider);
+  if (tracerProvider) {
+    trace.disable();
+    trace.setGlobalTracerProvider(tracerProvider);
+  }
   return {
+    tracing: tracerProvider !== undefined,
     ...(prometheus ? { metricsHandler: (req: IncomingMessage, res: ServerResponse) => prometheus.getMetricsRequestHandler(req, res) } : {}),
+    /** Flushes the exporters (a last OTLP push) and puts the API back to no-ops. */
     async shutdown() {
       await Promise.allSettled([meterProvider?.shutdown(), tracerProvider?.shutdown()]);
+      if (meterProvider) {
+        metrics.disable();
+        resetInstruments();
+      }
+      if (tracerProvider) trace.disable();
     },
   };
 }

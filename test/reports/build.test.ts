@@ -23,6 +23,7 @@ describe('buildReport', () => {
       previous: 8,
       change: { absolute: 4, percent: 50 },
       failing: 5,
+      migration: { rejected: 5, 'basic-auth': 0, clean: 1 },
       byKind: [
         { kind: 'smtp_basic_auth_2fa', count: 5, previous: 6, change: { absolute: -1, percent: -16.7 }, services: 1 },
         { kind: 'api_basic_auth_2fa', count: 3, previous: 0, change: { absolute: 3, percent: null }, services: 1 },
@@ -145,7 +146,7 @@ describe('buildReport', () => {
   it('an empty period is still a report', () => {
     const { db } = tempDb();
     const r = buildReport(db, { since: SINCE, until: UNTIL, now: NOW });
-    expect(r.totals).toEqual({ count: 0, previous: 0, change: { absolute: 0, percent: null }, failing: 0, byKind: [] });
+    expect(r.totals).toEqual({ count: 0, previous: 0, change: { absolute: 0, percent: null }, failing: 0, migration: { rejected: 0, 'basic-auth': 0, clean: 0 }, byKind: [] });
     expect(r.services).toEqual([]);
     expect(r.series.services).toEqual([]);
     expect(r.series.buckets).toHaveLength(7);

@@ -65,9 +65,9 @@ describe('email report over SMTP', () => {
 
     expect(mail.subject).toBe('[authwatch] [prod] authwatch report "weekly": 2025-03-24 to 2025-03-31: 12 rejections from 5 services; 2 new; 1 recovered.');
     expect(mail.text).toContain('12 rejections from 5 services; 2 new; 1 recovered.');
-    expect(mail.text).toContain('- billing-api: ongoing, 5 rejections (+3 (+150%))');
+    expect(mail.text).toContain('- billing-api: ongoing, rejected, 5 rejections (+3 (+150%))');
     expect(mail.text).toContain('fix: authwatch explain smtp_basic_auth_2fa (attached: smtp_basic_auth_2fa-upgrade-guide.md)');
-    expect(mail.text).toContain(`- ${MAILER}: new, 3 rejections (+3 (from 0))`);
+    expect(mail.text).toContain(`- ${MAILER}: new, rejected, 3 rejections (+3 (from 0))`);
 
     const html = typeof mail.html === 'string' ? mail.html : '';
     expect(html).toContain('<svg');
@@ -88,7 +88,7 @@ describe('email report over SMTP', () => {
       ['authwatch-report-weekly-2025-03-31.csv', 'text/csv'],
     ]);
     expect(mail.attachments[0]?.content.toString('utf8')).toBe(guideFor('smtp_basic_auth_2fa').markdown);
-    expect(mail.attachments[4]?.content.toString('utf8').split('\r\n')[1]).toMatch(/^billing-api,ongoing,smtp_basic_auth_2fa=5,5,2,3,150,/);
+    expect(mail.attachments[4]?.content.toString('utf8').split('\r\n')[1]).toMatch(/^billing-api,ongoing,rejected,smtp_basic_auth_2fa=5,5,2,3,150,/);
   });
 
   it('an empty period still sends a short mail without attachments', async () => {

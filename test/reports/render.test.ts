@@ -68,11 +68,12 @@ describe('CSV', () => {
     const evil = '=cmd|" /C calc"!A0, "x"';
     seed(db, [...SCENARIO, ...times(evil, 'smtp_auth_failed', ['2025-03-25T00:00:00Z'], { host: '@evil,host' })]);
     const rows = parseCsv(renderCsv(buildReport(db, { since: SINCE, until: UNTIL, now: NOW })));
-    expect(rows[0]).toEqual(['service', 'status', 'kinds', 'count', 'previous', 'change', 'change_percent', 'first_seen', 'last_seen', 'top_hosts', 'guides', 'period_start', 'period_end']);
+    expect(rows[0]).toEqual(['service', 'status', 'migration', 'kinds', 'count', 'previous', 'change', 'change_percent', 'first_seen', 'last_seen', 'top_hosts', 'guides', 'period_start', 'period_end']);
     expect(rows).toHaveLength(1 + 7);
     expect(rows[1]).toEqual([
       'billing-api',
       'ongoing',
+      'rejected',
       'smtp_basic_auth_2fa=5',
       '5',
       '2',
@@ -87,8 +88,8 @@ describe('CSV', () => {
     ]);
     const evilRow = rows.find((r) => r[0]?.includes('cmd'));
     expect(evilRow?.[0]).toBe(`'${evil}`);
-    expect(evilRow?.[9]).toBe("'@evil,host=1");
-    expect(rows.find((r) => r[0] === MAILER)?.[6]).toBe('');
+    expect(evilRow?.[10]).toBe("'@evil,host=1");
+    expect(rows.find((r) => r[0] === MAILER)?.[7]).toBe('');
   });
 
   it('an empty period gives the header alone', () => {
@@ -132,7 +133,7 @@ describe('Markdown and text', () => {
     expect(md).toContain('# authwatch report: 2025-03-24 to 2025-03-31');
     expect(md).toContain('**12 rejections from 5 services; 2 new; 1 recovered.**');
     expect(md).toContain('| `smtp_basic_auth_2fa` | 5 | -1 (-16.7%) | 1 |');
-    expect(md).toContain('| billing-api | ongoing | smtp_basic_auth_2fa | 5 | +3 (+150%) | 2025-03-10 09:00 | 2025-03-31 00:00 | h1 (4), h2 (1) | [`authwatch explain smtp_basic_auth_2fa`](#guide-smtp_basic_auth_2fa) |');
+    expect(md).toContain('| billing-api | ongoing | rejected | smtp_basic_auth_2fa | 5 | +3 (+150%) | 2025-03-10 09:00 | 2025-03-31 00:00 | h1 (4), h2 (1) | [`authwatch explain smtp_basic_auth_2fa`](#guide-smtp_basic_auth_2fa) |');
     expect(md).toContain('| mailer\\<script\\>alert("x")\\</script\\> | new |');
     expect(md).toContain('## Recovered');
     expect(md).toContain('- legacy-cron');
@@ -186,7 +187,7 @@ describe('Slack', () => {
     const all = blockTexts(msg.blocks).join('\n');
     expect(msg.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'authwatch report: 2025-03-24 to 2025-03-31' } });
     expect(all).toContain('*smtp_basic_auth_2fa*\n5 rejections, -1 (-16.7%) · 1 service');
-    expect(all).toContain('*`billing-api`* — ongoing · 5 rejections, +3 (+150%) · smtp_basic_auth_2fa · hosts: h1 (4), h2 (1)\n   ↳ fix: `authwatch explain smtp_basic_auth_2fa`');
+    expect(all).toContain('*`billing-api`* — ongoing · rejected · 5 rejections, +3 (+150%) · smtp_basic_auth_2fa · hosts: h1 (4), h2 (1)\n   ↳ fix: `authwatch explain smtp_basic_auth_2fa`');
     expect(all).toContain('*`mailer&lt;script&gt;alert("x")&lt;/script&gt;`* — new');
     expect(all).toMatch(/```\nbilling-api +▄█·▄··▄ {2}5\n/);
     expect(all).toContain('*Recovered:* `legacy-cron`');

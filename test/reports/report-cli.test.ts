@@ -43,7 +43,7 @@ describe('authwatch report', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`Wrote the csv report to ${out}.\n`);
-    expect(readFileSync(out, 'utf8').split('\r\n')[0]).toBe('service,status,kinds,count,previous,change,change_percent,first_seen,last_seen,top_hosts,guides,period_start,period_end');
+    expect(readFileSync(out, 'utf8').split('\r\n')[0]).toBe('service,status,migration,kinds,count,previous,change,change_percent,first_seen,last_seen,top_hosts,guides,period_start,period_end');
   });
 
   it('accepts durations ago and reports an empty period plainly', async () => {

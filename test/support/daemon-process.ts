@@ -17,12 +17,14 @@ export function spawnAuthwatch(args: string[], env: Record<string, string> = {})
   // The start of the log (start-up messages) and its latest part, bounded.
   let head = '';
   let tail = '';
-  child.stderr?.on('data', (c: Buffer) => {
+  const keep = (c: Buffer) => {
     const text = c.toString('utf8');
     if (head.length < 50_000) head += text.slice(0, 50_000 - head.length);
     tail = (tail + text).slice(-20_000);
-  });
-  child.stdout?.resume();
+  };
+  // The daemon logs to stdout (JSON lines); both streams are kept, in arrival order.
+  child.stderr?.on('data', keep);
+  child.stdout?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -13,6 +13,9 @@ import { UsageError } from '../../errors.js';
 import { DEFAULT_DB_PATH } from '../defaults.js';
 import { EXIT, type CliContext, type CliIo } from '../io.js';
 import { alertsConfigFromFlags, type AlertFlags } from '../../../alerts/index.js';
+import { ROLES, type Role } from '../../roles/role.js';
+import { FilterWorker } from '../../roles/filter-worker.js';
+import { aggregateIngest } from '../../roles/aggregate-ingest.js';
 
 interface RunOptions {
   config?: string;
@@ -28,6 +31,7 @@ interface RunOptions {
   logFormat?: 'json' | 'pretty';
   shutdownGrace: string;
   http?: string;
+  role: Role;
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -41,6 +45,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'silent']))
     .addOption(new Option('--log-format <format>', 'log format (default: pretty on a terminal, json otherwise)').choices(['json', 'pretty']))
     .option('--shutdown-grace <ms>', 'milliseconds allowed for draining after SIGTERM', '10000')
+    .addOption(new Option('--role <role>', 'all: read, detect, store and alert in this process; filter: detect in Kafka topics and publish to the detections topic; aggregate: store, alert and report from the detections topic').choices([...ROLES]).default('all'))
     .option('--http <host:port>', "serve /healthz, /readyz, /metrics and a status page on this address, e.g. 127.0.0.1:9464 (default: the config's http section, else off)")
     .option('--slack-webhook <url>', 'send alerts to this Slack incoming webhook (env AUTHWATCH_SLACK_WEBHOOK)')
     .option('--webhook <url>', 'send alerts as JSON to this URL (env AUTHWATCH_WEBHOOK)')
@@ -68,7 +73,7 @@ async function runDaemon(paths: string[], opts: RunOptions, io: CliIo, stop: Sto
   const base = opts.config ? loadConfig(opts.config, io.env) : configFromPaths(paths, opts.fromBeginning);
   const config = withAlertFlags(base, opts, io.env);
   if (opts.config && paths.length > 0) throw new UsageError('Give either --config or paths to follow, not both.');
-  if (config.sources.length === 0) throw new UsageError('Nothing to watch: give files to follow (authwatch run /var/log/mail.log) or a config with sources.');
+  if (opts.role !== 'aggregate' && config.sources.length === 0) throw new UsageError('Nothing to watch: give files to follow (authwatch run /var/log/mail.log) or a config with sources.');
   // Logs go to stdout (JSON lines, or pretty for a terminal), where journald and container
   // runtimes collect them; see .notes/operations.md, "Logs".
   const format = opts.logFormat ?? config.log.format ?? (io.stdout.isTTY ? 'pretty' : 'json');
@@ -82,7 +87,10 @@ async function runDaemon(paths: string[], opts: RunOptions, io: CliIo, stop: Sto
   const grace = Number(opts.shutdownGrace);
   if (!Number.isInteger(grace) || grace < 0) throw new UsageError(`--shutdown-grace is ${opts.shutdownGrace}; expected a whole number of milliseconds.`);
   const http = opts.http !== undefined ? { ...parseHostPort(opts.http), ...(config.http?.token && { token: config.http.token }) } : config.http;
-  const daemon = new Daemon({
+  // --role filter keeps no database and sends no alerts; --role aggregate is the daemon fed
+  // from the detections topic. See .notes/scale-out.md.
+  const daemon = opts.role === 'filter' ? new FilterWorker({ config, log, stdin: io.stdin, shutdownGraceMs: grace }) : new Daemon({
+    ...(opts.role === 'aggregate' && { ingest: (store, l) => aggregateIngest(config, store, l) }),
     config,
     dbPath: opts.db ?? config.database.path ?? DEFAULT_DB_PATH,
     log,

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ChunkBatch, Detection } from '../../contracts.js';
 import { createDetector } from '../../../parsers/index.js';
-import { loadConfig } from '../../config/load.js';
 import type { Config } from '../../config/schema.js';
 import { detectorOptions } from '../../detector-options.js';
 import { Pipeline } from '../../pipeline.js';
@@ -47,7 +46,8 @@ async function scan(paths: string[], opts: ScanOptions, ctx: CliContext): Promis
   const { io } = ctx;
   const inputs = paths.length > 0 ? paths : io.stdin.isTTY ? [] : ['-'];
   if (inputs.length === 0) throw new UsageError('scan needs a path, or log lines piped to stdin (see authwatch scan --help).');
-  const config: Readonly<Config> | undefined = opts.config ? loadConfig(opts.config, io.env) : undefined;
+  // The config loader (schema library, YAML) is loaded only when a config is given: scans start faster.
+  const config: Readonly<Config> | undefined = opts.config ? (await import('../../config/load.js')).loadConfig(opts.config, io.env) : undefined;
   const db = openDb(opts.store ? (opts.db ?? config?.database.path ?? DEFAULT_DB_PATH) : ':memory:');
   const summary = new SummaryBuilder();
   let found = 0;

@@ -4,6 +4,7 @@ import { csvField } from './escape.js';
 export const CSV_COLUMNS = [
   'service',
   'status',
+  'migration',
   'kinds',
   'count',
   'previous',
@@ -29,6 +30,7 @@ export function renderCsv(r: Report): string {
     rows.push([
       s.service,
       s.status,
+      s.migration,
       s.kinds
         .filter((k) => k.count > 0 || s.count === 0)
         .map((k) => `${k.kind}=${k.count}`)

@@ -1,7 +1,7 @@
 import { guideMarkdown } from '../guide-ref.js';
 import type { Report } from '../model.js';
 import { html as h, oneLine, truncate } from './escape.js';
-import { headline, periodText, title } from './format.js';
+import { headline, migrationText, periodText, title } from './format.js';
 import { list, seriesTable, servicesTable, totalsTable } from './html-parts.js';
 import { renderPlainText } from './plain-text.js';
 import { svgChart } from './svg-chart.js';
@@ -38,6 +38,7 @@ export function renderEmail(r: Report, opts: EmailOptions = {}): EmailReport {
     `<p style="margin:0 0 12px;color:#475467">${h(periodText(r))}</p>`,
     `<p><strong>${h(headline(r))}</strong></p>`,
   ];
+  if (r.services.length > 0) body.push(`<p class="migration">${h(migrationText(r))}</p>`);
   if (r.totals.count > 0) {
     body.push('<h3 style="font-size:15px">Totals by kind</h3>', totalsTable(r));
     body.push('<h3 style="font-size:15px">Rejections over time</h3>', `<div class="chart">${svgChart(r, { width: 640 })}</div>`, seriesTable(r));

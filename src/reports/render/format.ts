@@ -1,4 +1,10 @@
+import { MIGRATION_STATUSES, MIGRATION_TEXT } from '../../store/service-status.js';
 import type { Change, Report, ServiceReport, ServiceStatus } from '../model.js';
+
+export { MIGRATION_TEXT } from '../../store/service-status.js';
+
+/** `Migration: 2 rejected · 1 still using Basic auth (not yet rejected) · 3 clean`. */
+export const migrationText = (r: Report): string => `Migration: ${MIGRATION_STATUSES.map((m) => `${r.totals.migration[m]} ${MIGRATION_TEXT[m]}`).join(' · ')}`;
 import { zone } from '../time-zone.js';
 
 /** Words for statuses, as every renderer shows them. */

@@ -1,6 +1,6 @@
 import type { Report } from '../model.js';
 import { html as h } from './escape.js';
-import { STATUS_TEXT, changeText, hostsText, kindsText, timeText } from './format.js';
+import { MIGRATION_TEXT, STATUS_TEXT, changeText, hostsText, kindsText, timeText } from './format.js';
 
 /**
  * HTML tables shared by the HTML file and the email, styled inline because mail clients drop
@@ -37,7 +37,9 @@ export function servicesTable(r: Report, guide: (kind: string, command: string, 
     return (
       `<tr class="service" data-status="${s.status}">` +
       `<td style="${TD}" class="service-name">${h(s.service)}</td>` +
-      `<td style="${TD};color:${STATUS_COLOUR[s.status] ?? '#000'};font-weight:600">${STATUS_TEXT[s.status]}</td>` +
+      // The migration status rides under the status, so the table keeps its width.
+      `<td style="${TD};color:${STATUS_COLOUR[s.status] ?? '#000'};font-weight:600">${STATUS_TEXT[s.status]}` +
+      `<br><span class="migration" data-migration="${s.migration}" style="font-weight:400;color:#475467">${MIGRATION_TEXT[s.migration]}</span></td>` +
       `<td style="${TD}">${h(kindsText(s))}</td>` +
       `<td style="${NUM}" class="count">${s.count}</td>` +
       `<td style="${NUM}">${h(changeText(s.change))}</td>` +

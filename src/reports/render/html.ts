@@ -2,7 +2,7 @@ import { KIND_SUMMARY } from '../../../alerts/guides.js';
 import { guideMarkdown } from '../guide-ref.js';
 import type { Report } from '../model.js';
 import { html as h, htmlBlock } from './escape.js';
-import { headline, periodText, title } from './format.js';
+import { headline, migrationText, periodText, title } from './format.js';
 import { list, servicesTable, totalsTable } from './html-parts.js';
 import { svgChart } from './svg-chart.js';
 
@@ -17,6 +17,7 @@ const codeSpans = (text: string): string => h(text).replace(/`([^`]+)`/g, '<code
 
 export function renderHtml(r: Report): string {
   const body: string[] = [`<h1>${h(title(r))}</h1>`, `<p class="period">${h(periodText(r))}</p>`, `<p class="headline"><strong>${h(headline(r))}</strong></p>`];
+  if (r.services.length > 0) body.push(`<p class="migration">${h(migrationText(r))}</p>`);
   if (r.totals.count > 0) {
     body.push('<h2>Totals by kind</h2>', totalsTable(r));
     body.push('<h2>Rejections over time</h2>', `<figure class="chart">${svgChart(r)}</figure>`);

@@ -1,4 +1,4 @@
-import type { Change, GuideRef, KindCount, KindTotal, Report, ServiceStatus } from '../model.js';
+import type { Change, GuideRef, KindCount, KindTotal, MigrationStatus, Report, ServiceStatus } from '../model.js';
 import { headline } from './format.js';
 
 /** The report for machines: the model with times as ISO-8601 UTC strings. */
@@ -8,10 +8,19 @@ export interface ReportJson {
   readonly headline: string;
   readonly period: { readonly since: string; readonly until: string; readonly previousSince: string; readonly timeZone: string };
   readonly generatedAt: string;
-  readonly totals: { readonly count: number; readonly previous: number; readonly change: Change; readonly failing: number; readonly byKind: readonly KindTotal[] };
+  readonly totals: {
+    readonly count: number;
+    readonly previous: number;
+    readonly change: Change;
+    readonly failing: number;
+    readonly migration: Readonly<Record<MigrationStatus, number>>;
+    readonly byKind: readonly KindTotal[];
+  };
   readonly services: ReadonlyArray<{
     readonly service: string;
     readonly status: ServiceStatus;
+    /** `rejected`, `basic-auth` (still using Basic auth, not yet rejected) or `clean`. */
+    readonly migration: MigrationStatus;
     readonly kinds: readonly KindCount[];
     readonly count: number;
     readonly previous: number;
@@ -44,6 +53,7 @@ export function toReportJson(r: Report): ReportJson {
     services: r.services.map((s) => ({
       service: s.service,
       status: s.status,
+      migration: s.migration,
       kinds: s.kinds,
       count: s.count,
       previous: s.previous,

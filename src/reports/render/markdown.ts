@@ -1,7 +1,7 @@
 import { KIND_SUMMARY } from '../../../alerts/guides.js';
 import type { Report } from '../model.js';
 import { markdown as md } from './escape.js';
-import { STATUS_TEXT, changeText, headline, hostsText, kindsText, periodText, timeText, title } from './format.js';
+import { MIGRATION_TEXT, STATUS_TEXT, changeText, headline, hostsText, kindsText, migrationText, periodText, timeText, title } from './format.js';
 import { textChart } from './text-chart.js';
 
 /**
@@ -10,17 +10,18 @@ import { textChart } from './text-chart.js';
  */
 export function renderMarkdown(r: Report): string {
   const out: string[] = [`# ${title(r)}`, '', `Period: ${periodText(r)}`, '', `**${headline(r)}**`];
+  if (r.services.length > 0) out.push('', migrationText(r));
   if (r.totals.count > 0) {
     out.push('', '## Totals by kind', '', '| Kind | Rejections | Change | Services |', '| --- | ---: | ---: | ---: |');
     for (const k of r.totals.byKind) out.push(`| \`${k.kind}\` | ${k.count} | ${changeText(k.change)} | ${k.services} |`);
     out.push(`| **all** | **${r.totals.count}** | ${changeText(r.totals.change)} | ${r.totals.failing} |`);
   }
   if (r.services.length > 0) {
-    out.push('', '## Services', '', '| Service | Status | Kinds | Rejections | Change | First seen | Last seen | Top hosts | Guide |', '| --- | --- | --- | ---: | ---: | --- | --- | --- | --- |');
+    out.push('', '## Services', '', '| Service | Status | Migration | Kinds | Rejections | Change | First seen | Last seen | Top hosts | Guide |', '| --- | --- | --- | --- | ---: | ---: | --- | --- | --- | --- |');
     for (const s of r.services) {
       const guides = s.guides.map((g) => `[\`${g.command}\`](#guide-${g.kind})`).join(', ');
       out.push(
-        `| ${md(s.service)} | ${STATUS_TEXT[s.status]} | ${kindsText(s)} | ${s.count} | ${changeText(s.change)} | ${timeText(r, s.firstSeen)} | ${timeText(r, s.lastSeen)} | ${md(hostsText(s))} | ${guides} |`,
+        `| ${md(s.service)} | ${STATUS_TEXT[s.status]} | ${MIGRATION_TEXT[s.migration]} | ${kindsText(s)} | ${s.count} | ${changeText(s.change)} | ${timeText(r, s.firstSeen)} | ${timeText(r, s.lastSeen)} | ${md(hostsText(s))} | ${guides} |`,
       );
     }
   }

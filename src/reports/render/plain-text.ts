@@ -1,12 +1,13 @@
 import { KIND_SUMMARY } from '../../../alerts/guides.js';
 import type { Report } from '../model.js';
 import { oneLine } from './escape.js';
-import { STATUS_TEXT, changeText, headline, hostsText, kindsText, periodText, plural, timeText, title } from './format.js';
+import { MIGRATION_TEXT, STATUS_TEXT, changeText, headline, hostsText, kindsText, migrationText, periodText, plural, timeText, title } from './format.js';
 import { textChart } from './text-chart.js';
 
 /** The report as plain text: the mail's text part and the console receiver's output. */
 export function renderPlainText(r: Report, opts: { attachments?: boolean } = {}): string {
   const out: string[] = [title(r), `Period: ${periodText(r)}`, '', headline(r)];
+  if (r.services.length > 0) out.push(migrationText(r));
   if (r.totals.count > 0) {
     out.push('', 'Totals by kind:');
     for (const k of r.totals.byKind) out.push(`  ${k.kind}: ${k.count} (${changeText(k.change)}), ${plural(k.services, 'service')}`);
@@ -14,7 +15,7 @@ export function renderPlainText(r: Report, opts: { attachments?: boolean } = {})
   if (r.services.length > 0) {
     out.push('', 'Services:');
     for (const s of r.services) {
-      out.push(`- ${oneLine(s.service)}: ${STATUS_TEXT[s.status]}, ${s.count} rejections (${changeText(s.change)})`);
+      out.push(`- ${oneLine(s.service)}: ${STATUS_TEXT[s.status]}, ${MIGRATION_TEXT[s.migration]}, ${s.count} rejections (${changeText(s.change)})`);
       const kinds = kindsText(s);
       if (kinds !== '') out.push(`    kinds: ${kinds}`);
       out.push(`    first seen ${timeText(r, s.firstSeen)}, last seen ${timeText(r, s.lastSeen)}`);

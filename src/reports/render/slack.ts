@@ -1,6 +1,6 @@
 import type { Report, ServiceReport } from '../model.js';
 import { slack as esc, truncate } from './escape.js';
-import { STATUS_TEXT, changeText, headline, hostsText, kindsText, periodText, plural, title } from './format.js';
+import { MIGRATION_TEXT, STATUS_TEXT, changeText, headline, hostsText, kindsText, migrationText, periodText, plural, title } from './format.js';
 import { textChart } from './text-chart.js';
 
 /** Block Kit limits that Slack enforces (it refuses the whole message otherwise). */
@@ -29,7 +29,7 @@ const TAIL_BLOCKS = 6;
 const mrkdwn = (text: string, max: number = SLACK_LIMITS.sectionText): SlackTextObject => ({ type: 'mrkdwn', text: truncate(text, max) });
 
 function serviceLine(s: ServiceReport): string {
-  const parts = [`*\`${esc(truncate(s.service, 200))}\`* — ${STATUS_TEXT[s.status]}`, `${plural(s.count, 'rejection')}, ${changeText(s.change)}`];
+  const parts = [`*\`${esc(truncate(s.service, 200))}\`* — ${STATUS_TEXT[s.status]}`, MIGRATION_TEXT[s.migration], `${plural(s.count, 'rejection')}, ${changeText(s.change)}`];
   const kinds = kindsText(s);
   if (kinds !== '') parts.push(kinds);
   const hosts = hostsText(s);
@@ -62,7 +62,7 @@ export function renderSlack(r: Report): SlackMessage {
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title(r), SLACK_LIMITS.headerText) } },
     { type: 'context', elements: [mrkdwn(esc(periodText(r)))] },
-    { type: 'section', text: mrkdwn(`*${headline(r)}*`) },
+    { type: 'section', text: mrkdwn(`*${headline(r)}*${r.services.length > 0 ? `\n${migrationText(r)}` : ''}`) },
   ];
   if (r.totals.byKind.length > 0 && r.totals.count > 0) {
     const fields = r.totals.byKind.slice(0, SLACK_LIMITS.fields).map((k) => mrkdwn(`*${k.kind}*\n${plural(k.count, 'rejection')}, ${changeText(k.change)} · ${plural(k.services, 'service')}`, SLACK_LIMITS.fieldText));

@@ -140,3 +140,39 @@ export interface KafkaClientOptions {
 
 /** Creates a client; the client routes its own logging to `log`. */
 export type KafkaClientFactory = (options: KafkaClientOptions, log: Log) => KafkaConsumerClient;
+
+// ---------------------------------------------------------------------------------------------
+// Producing (the filter role publishes detections)
+
+/** One message to publish. */
+export interface OutgoingMessage {
+  /** Partitioning key; messages with one key land on one partition, in order. */
+  readonly key: string | null;
+  readonly value: Buffer | string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A producer that is idempotent (the broker drops a retried duplicate of a batch) and waits for
+ * every in-sync replica (acks = all) before a send resolves. Sends are not transactional: see
+ * .notes/scale-out.md, "Delivery guarantee", for why.
+ */
+export interface KafkaProducerClient {
+  connect(): Promise<void>;
+  /** Resolves once every message is acknowledged by all in-sync replicas; rejects otherwise. */
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface KafkaProducerOptions {
+  readonly clientId: string;
+  readonly brokers: readonly string[];
+  readonly sasl?: SaslOptions;
+  readonly ssl?: boolean | TlsOptions;
+  /** Connection attempt timeout. Milliseconds; default 3000. */
+  readonly connectionTimeoutMs?: number;
+  /** Request timeout. Milliseconds; default 30000. */
+  readonly requestTimeoutMs?: number;
+}
+
+export type KafkaProducerFactory = (options: KafkaProducerOptions, log: Log) => KafkaProducerClient;

@@ -1,5 +1,5 @@
 /**
- * KafkaConsumerClient on top of kafkajs 2.x. This is the one file of the source that imports
+ * KafkaConsumerClient and KafkaProducerClient on top of kafkajs 2.x. This is the one file that imports
  * kafkajs, so replacing the library (it has had no release since 2023) means rewriting this file
  * only.
  *
@@ -10,12 +10,14 @@ import type { ConnectionOptions } from 'node:tls';
 import {
   Kafka,
   logLevel,
+  Partitioners,
   type Batch,
   type Consumer,
   type EachBatchPayload,
   type IHeaders,
   type KafkaMessage,
   type LogEntry,
+  type Producer,
   type SASLOptions,
 } from 'kafkajs';
 import type { Log } from '../../contracts.js';
@@ -26,7 +28,12 @@ import type {
   KafkaClientFactory,
   KafkaClientOptions,
   KafkaConsumerClient,
+  KafkaProducerClient,
+  KafkaProducerFactory,
+  KafkaProducerOptions,
+  OutgoingMessage,
   PartitionBatch,
+  SaslOptions,
   TopicPartition,
 } from './kafka-client.js';
 
@@ -39,16 +46,7 @@ class KafkajsClient implements KafkaConsumerClient {
   private readonly consumer: Consumer;
 
   constructor(options: KafkaClientOptions, log: Log) {
-    const kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: [...options.brokers],
-      ssl: tlsOptions(options.ssl),
-      sasl: saslOptions(options),
-      connectionTimeout: options.connectionTimeoutMs ?? 3_000,
-      requestTimeout: options.requestTimeoutMs ?? 30_000,
-      logLevel: logLevel.INFO,
-      logCreator: () => kafkajsLogger(log),
-    });
+    const kafka = kafkaInstance(options, log);
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -133,6 +131,65 @@ class KafkajsClient implements KafkaConsumerClient {
   }
 }
 
+export const createKafkajsProducer: KafkaProducerFactory = (options, log) => new KafkajsProducer(options, log);
+
+/**
+ * kafkajs's idempotent producer: acks = all, one request in flight (kafkajs keeps per-partition
+ * sequence numbers right only when requests do not overlap), and kafkajs's default of unlimited
+ * retries for idempotent producers (300 ms doubling to 30 s), so a broker outage stalls a send
+ * instead of failing it. Sends are also queued one after another here, because the filter's
+ * partitions finish their batches concurrently.
+ */
+class KafkajsProducer implements KafkaProducerClient {
+  private readonly producer: Producer;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: KafkaProducerOptions, log: Log) {
+    this.producer = kafkaInstance(options, log).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // The Java client's murmur2 partitioner, so a service's detections land on the same
+      // partition whichever client wrote them.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  send(topic: string, messages: readonly OutgoingMessage[]): Promise<void> {
+    const sent = this.queue.then(() =>
+      this.producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, ...(m.headers && { headers: { ...m.headers } }) })),
+      }),
+    );
+    this.queue = sent.catch(() => undefined);
+    return sent.then(() => undefined);
+  }
+
+  disconnect(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
+
+/** The kafkajs entry point shared by consumers and producers: connection, security, logging. */
+function kafkaInstance(options: KafkaClientOptions | KafkaProducerOptions, log: Log): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    ssl: tlsOptions(options.ssl),
+    sasl: saslOptions(options),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    logLevel: logLevel.INFO,
+    logCreator: () => kafkajsLogger(log),
+  });
+}
+
 function partitionBatch(payload: EachBatchPayload): PartitionBatch {
   const { batch } = payload;
   return {
@@ -184,7 +241,7 @@ function tlsOptions(ssl: KafkaClientOptions['ssl']): ConnectionOptions | boolean
   };
 }
 
-function saslOptions(options: KafkaClientOptions): SASLOptions | undefined {
+function saslOptions(options: { readonly sasl?: SaslOptions | undefined }): SASLOptions | undefined {
   const sasl = options.sasl;
   if (!sasl) return undefined;
   const { username, password } = sasl;

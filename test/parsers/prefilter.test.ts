@@ -1,0 +1,99 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hasNeedle, longLineStarts, Prefilter } from '../../parsers/prefilter.js';
+import { SLICE_BYTES } from '../../parsers/simd/kernel.js';
+import { NEEDLES } from '../../parsers/signatures.js';
+import { scanAll } from './helpers.js';
+
+/** ASCII lower-casing of bytes, the fold the prefilter promises. */
+const fold = (b: Buffer): Buffer => Buffer.from(b.map((x) => (x >= 0x41 && x <= 0x5a ? x | 0x20 : x)));
+
+/** The obvious version: split into lines, fold each, Buffer.includes every needle. */
+const reference = (buf: Buffer, from: number, to: number, needles: readonly Buffer[]) => {
+  const folded = needles.map(fold);
+  const starts: number[] = [];
+  const lineIndex: number[] = [];
+  let newlines = 0;
+  let s = from;
+  while (s < to) {
+    let e = buf.indexOf(0x0a, s);
+    if (e < 0 || e >= to) e = to;
+    const line = fold(buf.subarray(s, e));
+    if (folded.some((n) => line.includes(n))) {
+      starts.push(s);
+      lineIndex.push(newlines);
+    }
+    if (e < to) newlines++;
+    s = e + 1;
+  }
+  return { starts, lineIndex, newlines };
+};
+
+const NEEDLE_TEXTS = NEEDLES.map((n) => n.toString('latin1'));
+/** Random case per letter: the kernel must not care. */
+const mixCase = (s: string, bits: number): string =>
+  [...s].map((c, i) => ((bits >> i % 30) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
+
+const pieces = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('abc ', 'user', 'auth ', 'uth', 'pass', '535 ', 'Mar  4 ', 'wrong ', 'grant ', ' / ', '\n', '\n', '\r\n') },
+  { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...NEEDLE_TEXTS), fc.integer()).map(([t, bits]) => mixCase(t, bits)) },
+  { weight: 1, arbitrary: fc.string({ maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.uint8Array({ maxLength: 40 }).map((u) => Buffer.from(u).toString('latin1')) },
+);
+const inputs = fc.array(pieces, { maxLength: 120 }).map((p) => Buffer.from(p.join(''), 'latin1'));
+
+describe('prefilter', () => {
+  const prefilter = new Prefilter(NEEDLES);
+
+  it('finds the same candidate lines and line numbers as a plain fold-and-includes scan', () => {
+    fc.assert(
+      fc.property(inputs, fc.nat(), (buf, cut) => {
+        const from = buf.length === 0 ? 0 : buf.lastIndexOf(0x0a, cut % buf.length) + 1;
+        const got = prefilter.scan(buf, from, buf.length);
+        expect({ starts: got.starts, lineIndex: got.lineIndex, newlines: got.newlines }).toEqual(reference(buf, from, buf.length, NEEDLES));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('catches needles in any case, and lines that cross the kernel slices', () => {
+    const line = 'x'.repeat(SLICE_BYTES - 5) + 'AuThEnTiCaTiOn failed\nnext\n';
+    const got = prefilter.scan(Buffer.from(line), 0, line.length);
+    expect(got.starts).toEqual([0]);
+    expect(got.newlines).toBe(2);
+    expect(hasNeedle(Buffer.from('Permission denied, WRONG credentials'), NEEDLES)).toBe(true);
+    expect(hasNeedle(Buffer.from('Permission denied'), NEEDLES)).toBe(false);
+    const many = Buffer.from(`${'a\n'.repeat(SLICE_BYTES)}wrong credentials\n`);
+    expect(prefilter.scan(many, 0, many.length)).toMatchObject({ starts: [2 * SLICE_BYTES], lineIndex: [SLICE_BYTES], newlines: SLICE_BYTES + 1 });
+  });
+
+  it('lists the lines longer than the limit', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(40)), fc.integer({ min: 1, max: 30 }), (lengths, max) => {
+        const buf = Buffer.from(lengths.map((n) => `${'y'.repeat(n)}\n`).join(''));
+        const expected: number[] = [];
+        let at = 0;
+        for (const n of lengths) {
+          if (n > max) expected.push(at);
+          at += n + 1;
+        }
+        expect(longLineStarts(buf, 0, buf.length, max)).toEqual(expected);
+      }),
+    );
+  });
+
+  it('gives the scanner identical detections however the stream is cut into chunks', () => {
+    const hit = 'Mar  4 10:00:02 web-1 app[1]: 535 Authentication failed: Basic authentication is not allowed with 2FA enabled';
+    const mixed = fc.array(fc.oneof(fc.constant(hit), fc.constant('{"msg":"INVALID AUTHENTICATION METHOD"}'), fc.constant('noise line'), fc.string({ maxLength: 30 })), { maxLength: 40 });
+    fc.assert(
+      fc.property(mixed, fc.integer({ min: 1, max: 97 }), (lines, size) => {
+        const text = lines.join('\n');
+        const whole = scanAll(text, 0);
+        const cut = scanAll(text, size);
+        expect(cut.detections).toEqual(whole.detections);
+        expect(cut.scanner.stats).toEqual(whole.scanner.stats);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
