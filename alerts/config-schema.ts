@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidPattern } from '../src/config/patterns.js';
 import { KINDS } from '../src/contracts.js';
 import { parseDuration } from './duration.js';
 
@@ -25,16 +26,7 @@ export const durationSchema = z.string().transform((s, ctx) => {
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' });
 
 const pattern = nonEmpty.refine(
-  (p) => {
-    const m = /^\/(.+)\/([a-z]*)$/s.exec(p);
-    if (!m) return true;
-    try {
-      new RegExp(m[1] ?? '', m[2]);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  isValidPattern,
   { message: 'expected a service name, a glob (* and ?) or a valid /regular expression/' },
 );
 

@@ -1,7 +1,8 @@
 import type { Clock, Log } from '../src/contracts.js';
 import type { Db } from '../src/store/db.js';
 import type { OutboxRow } from '../src/store/alerts-outbox.js';
-import { RETRY_AFTER_CAP, backoffDelay } from './backoff.js';
+import { RETRY_AFTER_CAP } from './backoff.js';
+import { backoffDelay } from '../src/util/backoff.js';
 import type { Channel } from './channels/channel.js';
 import type { DeliveryConfig } from './config-schema.js';
 import { asDeliveryError } from './delivery-error.js';
@@ -84,7 +85,7 @@ export class DeliveryWorker {
         this.outbox.markDead(row.id, `Gave up after ${row.attempts} attempts. Last error: ${e.message}`, at);
         log.error({ ...fields, error: e.message }, 'Alert delivery failed too often; message moved to the dead letter.');
       } else {
-        const delay = e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, RETRY_AFTER_CAP) : backoffDelay(row.attempts, config.backoffMin, config.backoffMax, this.deps.random);
+        const delay = e.retryAfterMs !== undefined ? Math.min(e.retryAfterMs, RETRY_AFTER_CAP) : backoffDelay(row.attempts, { initialMs: config.backoffMin, maxMs: config.backoffMax }, this.deps.random);
         this.outbox.markRetry(row.id, now + delay, e.message, at);
         log.warn({ ...fields, error: e.message, retryInMs: delay }, 'Alert delivery failed; will retry.');
       }

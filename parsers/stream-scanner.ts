@@ -346,7 +346,7 @@ export class ByteStreamScanner implements StreamScanner {
       this.config.serviceFields,
     );
     const position = { stream: this.init.stream, offset: positionOffset };
-    if (read.evidence.length > 0) this.evidence.note(read.evidence, redact(service), facts.ts, position, this.config.now());
+    if (read.evidence.length > 0) this.evidence.note(read.evidence, service, facts.ts, position, this.config.now());
     if (fresh.length === 0) return;
     const redacted = redactWithSecret(read.text);
     const fingerprint = redacted.firstSecret === null ? null : credentialFingerprint(redacted.firstSecret, this.config.fingerprintKey);

@@ -7,6 +7,7 @@ import { Pipeline } from './pipeline.js';
 import { openDb, type Db } from './store/db.js';
 import { EventStore } from './store/events.js';
 import { createSources } from './sources/registry.js';
+import { anyAlertOpen } from './store/alerts-state.js';
 import { createAlerting, type Alerting } from '../alerts/index.js';
 import { ReportScheduler, storeSilences } from './reports/index.js';
 import { outboxReportDelivery } from './reports/outbox-delivery.js';
@@ -87,7 +88,7 @@ export class Daemon {
     this.db = openDb(opts.dbPath);
     const store = new EventStore(this.db, opts.now);
     this.pipeline = new Pipeline({
-      detector: createDetector(detectorOptions(opts.config)),
+      detector: createDetector(detectorOptions(opts.config, this.evidenceWanted())),
       store,
       log: opts.log,
       onDetections: (_all, fresh) => {
@@ -191,6 +192,23 @@ export class Daemon {
     this.opts.log.info(this.pipeline.stats(), 'authwatch stopped.');
   }
 
+  /**
+   * Recovery evidence (successful sends) is decoded only while some alert is open; the answer is
+   * cached for EVIDENCE_RECHECK_MS because the detector asks for every candidate line.
+   */
+  private evidenceWanted(): () => boolean {
+    let checkedAt = -Infinity;
+    let open = false;
+    return () => {
+      const t = this.now();
+      if (t - checkedAt >= EVIDENCE_RECHECK_MS) {
+        checkedAt = t;
+        open = this.db.open && anyAlertOpen(this.db);
+      }
+      return open;
+    };
+  }
+
   /** What the HTTP server and the gauges read. */
   private view(): OpsView {
     return opsView({
@@ -226,5 +244,8 @@ export class Daemon {
     this.sdk = undefined;
   }
 }
+
+/** How long the answer to "is any alert open?" is reused. Milliseconds. */
+const EVIDENCE_RECHECK_MS = 5_000;
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());

@@ -1,4 +1,5 @@
 import type { Evidence, Position } from '../../src/contracts.js';
+import { redact } from '../redact.js';
 import { EvidenceLimiter } from './evidence-limiter.js';
 import type { EvidenceSeen } from './stream-signals.js';
 
@@ -13,14 +14,17 @@ export class EvidenceCollector {
   private readonly limiter = new EvidenceLimiter();
   private pending: Evidence[] = [];
 
-  /** `ts`: the line's ISO time or null; `now`: fallback time. Epoch ms. */
+  /**
+   * `service` as resolved (redacted here, only for what passes the limiter: most evidence lines
+   * are dropped by it); `ts`: the line's ISO time or null; `now`: fallback time. Epoch ms.
+   */
   note(seen: readonly EvidenceSeen[], service: string, ts: string | null, position: Position, now: number): void {
     const parsed = ts === null ? Number.NaN : Date.parse(ts);
     const at = Number.isFinite(parsed) ? parsed : now;
     for (const e of seen) {
       if (!this.limiter.allow(`${e.channel}\u0000${service}`, at)) continue;
       if (this.pending.length >= MAX_PENDING) this.pending.shift();
-      this.pending.push({ service, channel: e.channel, at, evidence: e.evidence, position });
+      this.pending.push({ service: redact(service), channel: e.channel, at, evidence: e.evidence, position });
     }
   }
 

@@ -20,6 +20,18 @@ export function compilePattern(p: string): Matcher {
   return (v) => rx.test(v);
 }
 
+/** Whether a config pattern compiles: globs always do; a `/regex/flags` must be a valid RegExp. */
+export function isValidPattern(p: string): boolean {
+  const m = /^\/(.+)\/([a-z]*)$/s.exec(p);
+  if (!m) return true;
+  try {
+    new RegExp(m[1] ?? '', m[2]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function compileRules(rules: Config['services']['rules']): ServiceRule[] {
   return rules.map((r) => ({
     service: r.service,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidPattern } from './patterns.js';
 import { AlertsConfigSchema } from '../../alerts/config-schema.js';
 import { DEFAULT_SERVICE_FIELDS } from '../../parsers/index.js';
 import { ReportsConfigSchema } from '../reports/config-schema.js';
@@ -8,16 +9,7 @@ const nonEmpty = z.string().min(1, 'must not be empty');
 
 /** A glob (`*`, `?`) or a `/regex/flags` string, compiled at load time. */
 const pattern = nonEmpty.refine(
-  (p) => {
-    const m = /^\/(.+)\/([a-z]*)$/s.exec(p);
-    if (!m) return true;
-    try {
-      new RegExp(m[1] ?? '', m[2]);
-      return true;
-    } catch {
-      return false;
-    }
-  },
+  isValidPattern,
   { message: 'expected a glob or a valid /regular expression/' },
 );
 

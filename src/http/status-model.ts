@@ -1,6 +1,6 @@
 import type { SourceHealth } from '../contracts.js';
 import { outboxCounts, type OutboxState } from '../store/alerts-outbox.js';
-import { statusResolver, type ServiceStatus } from '../store/service-status.js';
+import { migrationStatus, statusResolver, type MigrationStatus, type ServiceStatus } from '../store/service-status.js';
 import { listServiceKinds } from '../store/services.js';
 import { checkpointTimes, latestDead, oldestWaitingAt, serviceTrends, type DeadLetter } from '../store/status-queries.js';
 import type { LifecycleState, OpsView } from './ops-view.js';
@@ -37,6 +37,8 @@ export interface ServiceSummary {
   readonly total: number;
   readonly lastAt: number;
   readonly kinds: KindStatus[];
+  /** Where the service stands in the move to API keys, from its kinds that are still active. */
+  readonly migration: MigrationStatus;
   /** Events per bucket over the trend range, oldest first. */
   readonly trend: number[];
 }
@@ -74,6 +76,7 @@ export function buildStatus(view: OpsView, range: TrendRange = '24h'): StatusMod
   const services: ServiceSummary[] = [...byService].map(([service, kinds]) => ({
     service,
     kinds,
+    migration: migrationStatus(kinds.filter((k) => k.status !== 'recovered' && k.status !== 'quiet').map((k) => k.kind)),
     status: URGENCY.find((u) => kinds.some((k) => k.status === u)) ?? 'quiet',
     total: kinds.reduce((n, k) => n + k.count, 0),
     lastAt: Math.max(...kinds.map((k) => k.lastAt)),

@@ -1,4 +1,5 @@
 import { age, escapeHtml as e, utcMinute } from './html.js';
+import { MIGRATION_TEXT } from '../store/service-status.js';
 import type { StatusModel } from './status-model.js';
 import { TREND_RANGES, type TrendRange } from './status-model.js';
 import { svgTrend } from './svg-trend.js';
@@ -61,13 +62,14 @@ function servicesTable(m: StatusModel, t: (s: string) => string, rangeLabel: str
     return `<tr data-service="${t(s.service)}">
 <th scope="row">${t(s.service)}</th>
 <td><span class="st st-${e(s.status)}">${e(s.status)}</span></td>
+<td class="migration mg-${e(s.migration)}">${e(MIGRATION_TEXT[s.migration])}</td>
 <td class="num">${s.total}</td>
 <td>${e(utcMinute(s.lastAt))}</td>
 <td><ul class="kinds">${kinds}</ul></td>
 <td>${svgTrend(s.trend, `${inRange} events, ${rangeLabel}`)}</td>
 </tr>`;
   });
-  return `<table class="services"><thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Count</th><th scope="col">Last seen</th><th scope="col">Kinds</th><th scope="col">Trend (${e(rangeLabel)})</th></tr></thead>
+  return `<table class="services"><thead><tr><th scope="col">Service</th><th scope="col">Status</th><th scope="col">Migration</th><th scope="col">Count</th><th scope="col">Last seen</th><th scope="col">Kinds</th><th scope="col">Trend (${e(rangeLabel)})</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table>`;

@@ -3,8 +3,7 @@ import type { FileCheckpoint, StreamStart } from './file-checkpoint.js';
 import { parseFileCheckpoint, startOf } from './file-checkpoint.js';
 import type { OpenFile } from './file-probe.js';
 import { readFingerprint } from './file-probe.js';
-import type { RetryPolicy } from './retry.js';
-import { backoffDelay } from './retry.js';
+import { backoffDelay, type BackoffOptions } from '../util/backoff.js';
 
 /**
  * - `live`: the file currently at a watched path; rotation and truncation are checked by its slot.
@@ -87,7 +86,7 @@ export interface PumpContext {
   readonly head: Buffer;
   /** Quiet time after which a rotated file is ended. Milliseconds; default 5000. */
   readonly rotatedIdleMs: number;
-  readonly retry: RetryPolicy;
+  readonly retry: BackoffOptions;
   /** Told about each sink outcome, for health. */
   readonly onSink: (stream: string, err: unknown) => void;
 }

@@ -12,8 +12,8 @@ import { continueInCopy, findRotatedStreams } from './file-recovery.js';
 import type { PathPatterns } from './glob.js';
 import { expandPatterns, isGzPath, splitPatterns } from './glob.js';
 import { GzQueue } from './gz-once.js';
-import type { RetryPolicy } from './retry.js';
-import { DEFAULT_RETRY, RateLimitedWarnings, backoffDelay, errorCode, sleep } from './retry.js';
+import { RateLimitedWarnings, errorCode } from './retry.js';
+import { DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffOptions } from '../util/backoff.js';
 
 export interface FileTailOptions {
   readonly id: string;
@@ -30,7 +30,7 @@ export interface FileTailOptions {
   /** Gap between two expansions of the globs (new files). Milliseconds; default 1000. */
   readonly globIntervalMs?: number;
   /** Backoff after a sink rejection or read error; default 500 ms doubling to 30 s. */
-  readonly retry?: RetryPolicy;
+  readonly retry?: BackoffOptions;
   readonly now?: Clock;
 }
 
@@ -103,7 +103,7 @@ export class FileTailSource implements Source {
       buf: Buffer.allocUnsafe(CHUNK_BYTES),
       head: newHeadBuffer(),
       rotatedIdleMs: this.opts.rotatedIdleMs ?? 5_000,
-      retry: this.opts.retry ?? DEFAULT_RETRY,
+      retry: this.opts.retry ?? DEFAULT_BACKOFF,
       onSink: (stream, err) => this.onSink(stream, err),
     };
     let ready = false;

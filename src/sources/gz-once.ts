@@ -4,8 +4,7 @@ import { parseFileCheckpoint, startOf, streamIdOf } from './file-checkpoint.js';
 import { CHUNK_BYTES } from './file-chunks.js';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import type { RetryPolicy } from './retry.js';
-import { backoffDelay, sleep } from './retry.js';
+import { backoffDelay, sleep, type BackoffOptions } from '../util/backoff.js';
 import { stat } from 'node:fs/promises';
 import { headFingerprint } from './stream-identity.js';
 
@@ -16,7 +15,7 @@ export interface GzContext {
   readonly log: Log;
   readonly now: Clock;
   readonly signal: AbortSignal;
-  readonly retry: RetryPolicy;
+  readonly retry: BackoffOptions;
   /** The stream is being tailed right now (its plain file is still open): read the .gz later. */
   readonly isFollowed: (stream: string) => boolean;
   readonly onSink: (stream: string, err: unknown) => void;

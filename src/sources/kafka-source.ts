@@ -6,7 +6,7 @@
  * outage is retried with backoff for as long as the daemon runs.
  */
 import type { BatchSink, CheckpointReader, Clock, Log, Source, SourceHealth } from '../contracts.js';
-import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './kafka/backoff.js';
+import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../util/backoff.js';
 import { KafkaBatchProcessor, type PartitionLag } from './kafka/batch-processor.js';
 import type { ClientEvent, KafkaClientFactory, KafkaConsumerClient, SaslOptions, TlsOptions } from './kafka/kafka-client.js';
 import { createKafkajsClient } from './kafka/kafkajs-client.js';

@@ -1,13 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { BatchSink, ChunkBatch, Clock, Log, Source, SourceHealth } from '../contracts.js';
 import type { StreamStart } from './file-checkpoint.js';
-import type { RetryPolicy } from './retry.js';
-import { DEFAULT_RETRY, backoffDelay, errorCode, sleep } from './retry.js';
+import { errorCode } from './retry.js';
+import { DEFAULT_BACKOFF, backoffDelay, sleep, type BackoffOptions } from '../util/backoff.js';
 import { headFingerprint } from './stream-identity.js';
 
 export interface StdinOptions {
   /** Backoff after a sink rejection; default 500 ms doubling to 30 s. */
-  readonly retry?: RetryPolicy;
+  readonly retry?: BackoffOptions;
   readonly now?: Clock;
 }
 
@@ -26,7 +26,7 @@ export class StdinSource implements Source {
   private state: SourceHealth['state'] = 'starting';
   private detail: string | undefined;
   private lastBatchAt: number | undefined;
-  private readonly retry: RetryPolicy;
+  private readonly retry: BackoffOptions;
   private readonly now: Clock;
 
   constructor(
@@ -35,7 +35,7 @@ export class StdinSource implements Source {
     private readonly log: Log,
     opts: StdinOptions = {},
   ) {
-    this.retry = opts.retry ?? DEFAULT_RETRY;
+    this.retry = opts.retry ?? DEFAULT_BACKOFF;
     this.now = opts.now ?? Date.now;
   }
 

@@ -173,3 +173,8 @@ export function episodeFacts(db: Db, service: string, kind: string, fromEventId:
     lastAt: totals?.lastAt ?? null,
   };
 }
+
+/** Whether any alert is pending or firing: only then is recovery evidence worth looking for. */
+export function anyAlertOpen(db: Db): boolean {
+  return db.prepare(`SELECT 1 FROM alert_state WHERE state IN ('pending', 'firing') LIMIT 1`).get() !== undefined;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createAlerting } from '../../alerts/index.js';
 import type { AlertsConfigInput } from '../../alerts/config-schema.js';
-import { backoffDelay } from '../../alerts/backoff.js';
+import { backoffDelay } from '../../src/util/backoff.js';
 import { parseRetryAfter } from '../../alerts/channels/http-post.js';
 import { Outbox, IllegalOutboxMove, OUTBOX_NEXT } from '../../alerts/outbox.js';
 import { getOutbox } from '../../src/store/alerts-outbox.js';
@@ -218,9 +218,9 @@ describe('outbox state table', () => {
   });
 
   it('computes capped exponential backoff with jitter', () => {
-    expect(backoffDelay(1, 1000, 60_000, () => 0)).toBe(500);
-    expect(backoffDelay(1, 1000, 60_000, () => 0.999_999)).toBe(1000);
-    expect(backoffDelay(3, 1000, 60_000, () => 0)).toBe(2000);
-    expect(backoffDelay(20, 1000, 60_000, () => 0)).toBe(30_000);
+    expect(backoffDelay(1, { initialMs: 1000, maxMs: 60_000 }, () => 0)).toBe(500);
+    expect(backoffDelay(1, { initialMs: 1000, maxMs: 60_000 }, () => 0.999_999)).toBe(1000);
+    expect(backoffDelay(3, { initialMs: 1000, maxMs: 60_000 }, () => 0)).toBe(2000);
+    expect(backoffDelay(20, { initialMs: 1000, maxMs: 60_000 }, () => 0)).toBe(30_000);
   });
 });

@@ -149,7 +149,8 @@ describe('authwatch scan', () => {
     const db = join(dir, 'a.sqlite');
     const outputs = [];
     for (const f of ['ndjson', 'json', 'table']) outputs.push(await runCli(['scan', '--db', db, '-f', f, join(dir, 'app.log')]));
-    expect(ndjson(outputs[0]?.stdout ?? '')).toHaveLength(4);
+    // Four rejections, plus the Basic call to the SendGrid API as a basic_auth_in_use risk.
+    expect(ndjson(outputs[0]?.stdout ?? '')).toHaveLength(5);
     const files = [db, `${db}-wal`].filter((f) => existsSync(f)).map((f) => readFileSync(f).toString('latin1'));
     for (const s of secrets) {
       for (const o of outputs) expect(o.stdout + o.stderr).not.toContain(s);

@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
 export const HOSTILE = '<img src=x onerror=alert(1)>"&mailer';
 
 let offset = 0;
-function detection(service: string, kind: Kind, at: number): Detection {
+export function detection(service: string, kind: Kind, at: number): Detection {
   offset += 100;
   return {
     kind,

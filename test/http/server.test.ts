@@ -7,7 +7,8 @@ import { startHttpServer, type OpsServer } from '../../src/http/server.js';
 import { silencesFor } from '../../src/store/alerts-silences.js';
 import { getOutbox } from '../../src/store/alerts-outbox.js';
 import { silentLog } from '../../src/telemetry/logger.js';
-import { HOSTILE, NOW, fakeView, seedStatusDb, tempStatusDb, type FakeView } from './seed.js';
+import { EventStore } from '../../src/store/events.js';
+import { HOSTILE, NOW, detection, fakeView, seedStatusDb, tempStatusDb, type FakeView } from './seed.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -185,5 +186,18 @@ describe('status page', () => {
     const s = await serve(setup());
     expect((await fetch(`${s.url}/nope`)).status).toBe(404);
     expect((await fetch(`${s.url}/metrics`)).status).toBe(404);
+  });
+});
+
+describe('migration progress on the status page', () => {
+  it('shows each service as rejected, still using Basic auth, or clean', async () => {
+    const view = setup();
+    new EventStore(view.db, () => NOW).commit([{ ...detection('legacy-portal', 'smtp_basic_auth_2fa', NOW - 600_000), kind: 'basic_auth_in_use' }]);
+    const s = await serve(view);
+    const status = (await (await fetch(`${s.url}/api/status`)).json()) as { services: Array<{ service: string; migration: string }> };
+    const byService = Object.fromEntries(status.services.map((x) => [x.service, x.migration]));
+    expect(byService).toMatchObject({ billing: 'rejected', 'legacy-portal': 'basic-auth' });
+    const html = await (await fetch(`${s.url}/`)).text();
+    expect(html).toMatch(/data-service="legacy-portal">[\s\S]*?still using Basic auth \(not yet rejected\)/);
   });
 });

@@ -11,7 +11,7 @@ import { memoryLog, waitFor } from '../support/memory-store.js';
 import { tempDir } from '../support/temp.js';
 import { LineSink } from './line-sink.js';
 
-const FAST = { pollIntervalMs: 20, rotatedIdleMs: 250, globIntervalMs: 100, retry: { baseMs: 10, maxMs: 100 } } as const;
+const FAST = { pollIntervalMs: 20, rotatedIdleMs: 250, globIntervalMs: 100, retry: { initialMs: 10, maxMs: 100 } } as const;
 
 interface Running {
   readonly source: FileTailSource;

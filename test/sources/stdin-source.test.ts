@@ -5,7 +5,7 @@ import { headFingerprint } from '../../src/sources/stream-identity.js';
 import { memoryLog, waitFor } from '../support/memory-store.js';
 import { LineSink } from './line-sink.js';
 
-const RETRY = { retry: { baseMs: 5, maxMs: 20 } } as const;
+const RETRY = { retry: { initialMs: 5, maxMs: 20 } } as const;
 
 describe('StdinSource', () => {
   it('sends one stream named by its first line, flushing a last partial line at the end', async () => {

@@ -13,7 +13,7 @@
  *   for a backoff; the others keep flowing and the group is not disturbed (no rebalance).
  */
 import type { BatchSink, CheckpointReader, Clock, Log } from '../../contracts.js';
-import { backoffDelay, type BackoffOptions } from './backoff.js';
+import { backoffDelay, type BackoffOptions } from '../../util/backoff.js';
 import type { ClientMessage, KafkaConsumerClient, PartitionBatch, TopicPartition } from './kafka-client.js';
 import { partitionStream, recordsBatch, storedNextOffset } from './kafka-records.js';
 

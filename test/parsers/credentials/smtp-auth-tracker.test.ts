@@ -127,3 +127,22 @@ describe('SmtpAuthTracker', () => {
     expect(t.awaiting).toBe(false);
   });
 });
+
+describe('SmtpAuthTracker.awaitingUsername and the `[sid] [client]` framing', () => {
+  it('reads a logger that prints the transaction tag instead of C:/S:', () => {
+    expect(readSmtpDialogueLine('[t] DEBUG [Zi1o] [client] AUTH LOGIN')).toEqual({ direction: 'client', payload: 'AUTH LOGIN', connection: 'Zi1o' });
+    expect(readSmtpDialogueLine('[t] DEBUG [Zi1o] [server] 334 VXNlcm5hbWU6')).toEqual({ direction: 'server', payload: '334 VXNlcm5hbWU6', connection: 'Zi1o' });
+  });
+
+  it('holds only while a username may come, never for the password line', () => {
+    const t = new SmtpAuthTracker();
+    t.line('C: AUTH LOGIN');
+    expect(t.awaitingUsername).toBe(true);
+    t.line('S: 334 VXNlcm5hbWU6');
+    t.line(`C: ${b64('billing-app')}`);
+    expect(t.awaitingUsername).toBe(false);
+    expect(t.awaiting).toBe(true);
+    t.line(`send: 'AUTH LOGIN ${b64('py')}\\r\\n'`);
+    expect(t.awaitingUsername).toBe(false);
+  });
+});
