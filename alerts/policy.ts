@@ -102,7 +102,9 @@ export class AlertPolicy {
       }
       if (next === prev) continue;
       const what = `${row.service}/${row.kind}`;
-      assertAlertMove(prev?.state ?? 'none', next.state, what);
+      // With groupWait 0 a new episode goes none → pending → firing in one tick: check each step.
+      if (row !== prev) assertAlertMove(prev?.state ?? 'none', row.state, what);
+      assertAlertMove(row.state, next.state, what);
       if (!saveAlertState(db, next, prev === undefined ? undefined : { state: prev.state, episode: prev.episode })) {
         // Only one process evaluates alerts; a mismatch means a second one is running.
         throw new Error(`The alert state of ${what} changed under this process; is a second authwatch daemon using the same database?`);

@@ -124,7 +124,7 @@ const results = {
   suites,
   store,
   targets,
-  todo: ['--threads N (worker threads over files and byte ranges): not built yet; see .notes/performance.md.', KAFKA_TODO],
+  todo: ['--threads N (worker threads over files and byte ranges): not built yet; see the README, "Performance".', KAFKA_TODO],
   startupMedianSeconds: startup,
   nodeBaselineMedianSeconds: at('baseline', 'node -e ""')?.medianSeconds ?? null,
   medianOfScanMinusStartup: median([at('mixed', 'authwatch scan').medianSeconds - startup]),

@@ -18,9 +18,12 @@ export function headerSafe(s: string, max = 200): string {
   return truncate(oneLine(s).replace(/\s+/g, ' ').trim(), max);
 }
 
-/** Slack's control characters: with these escaped, `<!channel>` or `<@U1>` cannot ping and `<url|x>` cannot link. */
+/**
+ * Slack's control characters: with these escaped, `<!channel>` or `<@U1>` cannot ping and `<url|x>`
+ * cannot link. Every value escaped here is one line, so terminal escapes and line breaks go too.
+ */
 export function slackEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return oneLine(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export function htmlEscape(s: string): string {

@@ -47,7 +47,7 @@ export const writeMarkdown = (path, results, rows) => {
   const md = [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (see `.notes/performance.md` for what each case measures and how to',
+    'Written by `npm run bench` (see the README, "Performance", for what each case measures and how to',
     'reproduce). Times are whole processes, median of interleaved runs, page cache warm. Compare ratios,',
     'not absolute times: they are measured against the reference tools in the same run.',
     '',

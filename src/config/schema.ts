@@ -103,7 +103,7 @@ const RuleSchema = z
   .strict();
 
 /**
- * `authwatch run --role filter|aggregate` (.notes/scale-out.md): where filter processes publish
+ * `authwatch run --role filter|aggregate` (README, "Scale-out over Kafka"): where filter processes publish
  * detections and the aggregator reads them. The connection (brokers, sasl, tls) defaults to the
  * first kafka source's.
  */

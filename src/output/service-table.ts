@@ -5,7 +5,7 @@ import { renderTable, shortTime } from './terminal.js';
 
 /** The scan report for a person: one row per service, then one fix line per kind seen. */
 export function renderServiceTable(services: readonly ServiceSummary[], kinds: readonly Kind[]): string {
-  if (services.length === 0) return 'No SendGrid authentication rejections found.';
+  if (services.length === 0) return 'No SendGrid authentication rejections or password logins found.';
   const rows = services.map((s) => [
     s.service,
     Object.entries(s.kinds)
@@ -17,13 +17,14 @@ export function renderServiceTable(services: readonly ServiceSummary[], kinds: r
     s.hosts.join(', ') + (s.moreHosts > 0 ? ` +${s.moreHosts}` : ''),
   ]);
   const table = renderTable(['SERVICE', 'KINDS', 'COUNT', 'FIRST SEEN (UTC)', 'LAST SEEN (UTC)', 'HOSTS'], rows, 60);
-  const total = services.reduce((n, s) => n + s.count, 0);
+  const risks = services.reduce((n, s) => n + (s.kinds.basic_auth_in_use ?? 0), 0);
+  const rejections = services.reduce((n, s) => n + s.count, 0) - risks;
   const others = services.filter((s) => s.providers.some((p) => p !== 'sendgrid')).map((s) => s.service);
   const fixes = kinds.map((k) => `  ${k}: ${KIND_SUMMARY[k].fix}`);
   return [
     table,
     '',
-    `${total} rejection(s) from ${services.length} service(s).`,
+    `${rejections} rejection(s)${risks > 0 ? ` and ${risks} password login(s) not yet rejected` : ''} from ${services.length} service(s).`,
     ...(others.length > 0 ? [`Not from SendGrid (the provider is named in --format json): ${others.join(', ')}`] : []),
     '',
     'How to fix:',

@@ -1,5 +1,5 @@
 /**
- * The detections topic's message format, version 1 (spec: .notes/scale-out.md, "Wire format").
+ * The detections topic's message format, version 1 (spec: the README, "Scale-out over Kafka", "Wire format").
  * Filter processes write it, the aggregator reads it, and other tools may consume it.
  *
  * - value: one JSON object (UTF-8), the Detection fields plus `v`, `detectedAt` and `filter`;

@@ -1,5 +1,5 @@
 /**
- * What one `authwatch run` process does (.notes/scale-out.md). One list is the type.
+ * What one `authwatch run` process does (README, "Scale-out over Kafka"). One list is the type.
  * - all: the single-process daemon: read, detect, store, alert.
  * - filter: read raw logs from Kafka, detect, publish detections to the detections topic.
  * - aggregate: read the detections topic, store, alert and report.

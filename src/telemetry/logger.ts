@@ -8,7 +8,7 @@ export interface LoggerOptions {
   readonly level: LevelWithSilent;
   /** Human-readable lines; default when the destination is a terminal. */
   readonly pretty: boolean;
-  /** Where log lines go; the daemon uses stdout (see .notes/operations.md, "Logs"). */
+  /** Where log lines go; the daemon uses stdout (see the README, "Operations", "Logs"). */
   readonly destination: Writable;
   /** Exact secret values (from the config) that must never be written. */
   readonly secrets?: readonly string[];

@@ -158,7 +158,13 @@ function serverProperties(
 }
 
 /** A KRaft cluster id: 16 random bytes in URL-safe base64 without padding (22 characters). */
-const clusterId = (): string => randomBytes(16).toString('base64url');
+/** A random cluster id (base64url of 16 bytes). One starting with `-` would be read as an option by the storage tool. */
+const clusterId = (): string => {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+};
 
 function jvmArgs(lib: string, main: string[], opts: KafkaBrokerOptions): string[] {
   return [

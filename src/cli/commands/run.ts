@@ -75,7 +75,7 @@ async function runDaemon(paths: string[], opts: RunOptions, io: CliIo, stop: Sto
   if (opts.config && paths.length > 0) throw new UsageError('Give either --config or paths to follow, not both.');
   if (opts.role !== 'aggregate' && config.sources.length === 0) throw new UsageError('Nothing to watch: give files to follow (authwatch run /var/log/mail.log) or a config with sources.');
   // Logs go to stdout (JSON lines, or pretty for a terminal), where journald and container
-  // runtimes collect them; see .notes/operations.md, "Logs".
+  // runtimes collect them; see the README, "Operations", "Logs".
   const format = opts.logFormat ?? config.log.format ?? (io.stdout.isTTY ? 'pretty' : 'json');
   const log = createLogger({
     level: (opts.logLevel ?? config.log.level) as LevelWithSilent,
@@ -88,7 +88,7 @@ async function runDaemon(paths: string[], opts: RunOptions, io: CliIo, stop: Sto
   if (!Number.isInteger(grace) || grace < 0) throw new UsageError(`--shutdown-grace is ${opts.shutdownGrace}; expected a whole number of milliseconds.`);
   const http = opts.http !== undefined ? { ...parseHostPort(opts.http), ...(config.http?.token && { token: config.http.token }) } : config.http;
   // --role filter keeps no database and sends no alerts; --role aggregate is the daemon fed
-  // from the detections topic. See .notes/scale-out.md.
+  // from the detections topic. See the README, "Scale-out over Kafka".
   const daemon = opts.role === 'filter' ? new FilterWorker({ config, log, stdin: io.stdin, shutdownGraceMs: grace }) : new Daemon({
     ...(opts.role === 'aggregate' && { ingest: (store, l) => aggregateIngest(config, store, l) }),
     config,

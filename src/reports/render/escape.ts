@@ -54,7 +54,10 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  */
 export function csvField(value: string | number): string {
   if (typeof value === 'number') return String(value);
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  // Line breaks stay (quoted, by RFC 4180); terminal escapes and other controls go, since a CSV
+  // report is also printed to a terminal.
+  const text = value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]+/g, ' ');
+  const safe = FORMULA_START.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -155,7 +155,7 @@ export interface OutgoingMessage {
 /**
  * A producer that is idempotent (the broker drops a retried duplicate of a batch) and waits for
  * every in-sync replica (acks = all) before a send resolves. Sends are not transactional: see
- * .notes/scale-out.md, "Delivery guarantee", for why.
+ * the README, "Scale-out over Kafka", "Delivery guarantee", for why.
  */
 export interface KafkaProducerClient {
   connect(): Promise<void>;
