@@ -11,7 +11,9 @@ import type { Kind } from '../src/contracts.js';
  *  - an exception line (`smtplib.SMTPAuthenticationError: ...`, `javax.mail.X Exception: ...`)
  *    when the record holds a Python traceback, or the line before is a plain log line (a logger
  *    printing the message, then the exception);
- *  - an SMTP `535 `/`535-` reply line right after a `535-` line (a multi-line reply);
+ *  - an SMTP `535 `/`535-` reply line right after a `535-` line with the same framing before the
+ *    code (digits aside, so timestamps may differ): the rest of a multi-line reply, never another
+ *    logger's line that happens to quote a 535;
  *  - Python smtplib's debug summary `reply: retcode (535); Msg: ...` of the reply lines above it.
  * Any other line opens a new record. Within one record, each kind is reported once.
  */
@@ -22,6 +24,12 @@ const TRACE_HEADER_RE = /^(?:reply: retcode \(|Traceback \(most recent call last
 const EXCEPTION_RE = /^[A-Za-z_$][\w$]{0,200}(?:\.[A-Za-z_$][\w$]{0,200}){0,30}(?:Error|Exception|Failure)(?::|$)/;
 const REPLY_DASH_RE = /\b535-/;
 const REPLY_RE = /\b535[ -]/;
+
+/** The text before a reply code matched by `re`, digits folded to 0; null without a match. */
+const replyFrame = (head: string, re: RegExp): string | null => {
+  const m = re.exec(head);
+  return m === null ? null : head.slice(0, m.index).replace(/[0-9]/g, '0');
+};
 
 export const lineShape = (head: string): LineShape => {
   const c = head.charCodeAt(0);
@@ -46,7 +54,8 @@ export class RecordTracker {
   private kinds = new Set<Kind>();
   private sawTraceback = false;
   private prevShape: LineShape = 'other';
-  private prevReplyDash = false;
+  /** The framing before `535-` on the previous line, digits folded; null when it had none. */
+  private prevReplyFrame: string | null = null;
   /** Line number of the last line fed in, or 0 when unknown (gap too large to check). */
   lastLine = 0;
 
@@ -55,7 +64,7 @@ export class RecordTracker {
     this.kinds.clear();
     this.sawTraceback = false;
     this.prevShape = 'other';
-    this.prevReplyDash = false;
+    this.prevReplyFrame = null;
     this.lastLine = 0;
   }
 
@@ -68,14 +77,14 @@ export class RecordTracker {
         shape === 'closer' ||
         shape === 'trace-header' ||
         (shape === 'exception' && (this.sawTraceback || this.prevShape === 'other')) ||
-        (this.prevReplyDash && REPLY_RE.test(head)));
+        (this.prevReplyFrame !== null && replyFrame(head, REPLY_RE) === this.prevReplyFrame));
     if (!continues) {
       this.kinds.clear();
       this.sawTraceback = false;
     }
     if (shape === 'trace-header' && head.startsWith('Traceback')) this.sawTraceback = true;
     this.prevShape = shape;
-    this.prevReplyDash = REPLY_DASH_RE.test(head);
+    this.prevReplyFrame = replyFrame(head, REPLY_DASH_RE);
     this.lastLine = lineNo;
     return !continues;
   }

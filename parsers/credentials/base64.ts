@@ -10,7 +10,9 @@ const STD = /^[A-Za-z0-9+/]+={0,2}$/;
 /** Whether `s` is one standard-alphabet base64 token of a length a real encoder produces. */
 export function isBase64Token(s: string): boolean {
   if (s.length < 4 || !STD.test(s)) return false;
-  const bare = s.replace(/=+$/, '');
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 0x3d) end--;
+  const bare = s.slice(0, end);
   // Unpadded encoders leave 2 or 3 characters in the last group; 1 is never valid.
   return s.includes('=') ? s.length % 4 === 0 : bare.length % 4 !== 1;
 }

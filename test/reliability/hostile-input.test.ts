@@ -202,6 +202,14 @@ describe('detector on hostile input', () => {
     expect(found.find((d) => d.line === 3)?.service).toBe('wide');
   });
 
+  // Found by the soak run's fuzzing (seed 82026, run 1647): a line merely quoting `535 ` after a
+  // `535-` line was once taken for the rest of the multi-line reply, and its rejection lost.
+  it('counts a rejection of another service logged right after a multi-line 535- reply', () => {
+    const input = Buffer.from(`535-Authentication failedBasic authentication is not allowed with 2FA enabled\n${SENTINEL}\n`);
+    const found = scan(open(), input, [input.length]);
+    expect(sentinelOn(found, 2)).toBe(true);
+  });
+
   it('treats NUL bytes and invalid UTF-8 in rejection lines as data, not as a reason to stop', () => {
     const lines = [
       Buffer.from('535 Authentication failed: Bad username / password\0\0\0'),

@@ -82,7 +82,8 @@ describe('receivers down for minutes', () => {
 
     // Each decision arrived once per receiver, in the order it was decided, per service.
     const decided = (service: string, receiver: string): string[] => waiting.filter((r) => r.service === service && r.receiver === receiver).map((r) => r.decision);
-    const mailed = (service: string): string[] => smtp.mails.filter((m) => m.parsed.subject?.includes(service)).map((m) => String(m.parsed.headers.get('x-authwatch-delivery')));
+    const deliveryId = (v: unknown): string => (typeof v === 'string' ? v : '');
+    const mailed = (service: string): string[] => smtp.mails.filter((m) => m.parsed.subject?.includes(service)).map((m) => deliveryId(m.parsed.headers.get('x-authwatch-delivery')));
     const posted = (service: string): string[] =>
       hook.requests.filter((r) => (JSON.parse(r.body) as { service: string }).service === service).map((r) => String(r.headers['x-authwatch-delivery']));
     for (const service of ['billing', 'crm']) {
