@@ -137,3 +137,11 @@ console.log(`\nstore burst: ${store.detections} detections, ${Math.round(store.d
 for (const t of targets) console.log(`target ${t.name}: ${t.measured} ${t.met === null ? '(not measured)' : t.met ? 'met' : 'NOT met'}`);
 writeMarkdown(join(ROOT, 'BENCHMARKS.md'), results, rows);
 log('wrote bench/out/results.json and BENCHMARKS.md');
+
+// Scale-out: filter throughput with 1, 2 and 3 processes over a real broker (BENCH_SCALE_OUT=0 skips it).
+if (process.env.BENCH_SCALE_OUT !== '0') {
+  log('scale-out: filters over a pre-filled topic (bench/scale-out.js)');
+  const { spawnSync } = await import('node:child_process');
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'scale-out.js'), process.env.BENCH_SCALE_OUT_LINES ?? '1000000'], { stdio: 'inherit' });
+  if (r.status !== 0) log(`scale-out benchmark failed (exit ${r.status ?? r.signal})`);
+}
