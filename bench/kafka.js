@@ -2,6 +2,5 @@
 // authwatch (detect, store, commit) against a bare kafkajs eachBatch consumer, ns per message on
 // non-candidates; and alert latency p50/p99 (produce a `535 ... 2FA` line, time until a local
 // HTTP Slack stand-in receives the notification, grouping wait 0) with that load running.
-// Waiting on src/sources/kafka-source.ts and alerts/, which were still being finished when this
-// suite was written; test/support/kafka-broker.ts shows how to start a broker.
-export const KAFKA_TODO = 'Kafka throughput and alert latency: TODO in bench/kafka.js (the Kafka source and alerting were still in progress).';
+// test/support/kafka-broker.ts shows how to start a broker.
+export const KAFKA_TODO = 'Kafka throughput and alert latency: TODO in bench/kafka.js; not measured yet.';

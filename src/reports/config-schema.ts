@@ -67,7 +67,7 @@ export type ReportsConfigInput = z.input<typeof ReportsConfigSchema>;
 
 /**
  * Receiver names that the alerts section does not define, as config problems
- * (`reports[0].receivers[1] ...`). The lead calls this with the alerts receivers' names.
+ * (`reports[0].receivers[1] ...`). The config loader calls this with the alerts receivers' names.
  */
 export function unknownReportReceivers(reports: ReportsConfig, known: Iterable<string>): string[] {
   const names = new Set(known);
