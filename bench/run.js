@@ -11,7 +11,7 @@ import { machine } from './lib/machine.js';
 import { canMeasureRss, measure, median } from './lib/measure.js';
 import { ensureReferences, referenceCommands } from './lib/references.js';
 import { printTable, summarize, tableRows, writeMarkdown } from './lib/report.js';
-import { KAFKA_TODO } from './kafka.js';
+import { kafkaTargets, runKafkaCases } from './kafka.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out');
@@ -105,6 +105,19 @@ const dbBytes = ['', '-wal'].map((s) => (existsSync(`${DB}${s}`) ? statSync(`${D
 const store = { detections: stored, seconds: b.seconds, detectionsPerSecond: stored / Math.max(1e-3, b.seconds - startup), dbMiBPerMillion: (dbBytes / 2 ** 20) * (1e6 / Math.max(1, stored)) };
 freshDb();
 
+// Kafka throughput and alert latency over a real local broker (bench/kafka.js; BENCH_KAFKA=0 skips them).
+let kafka = null;
+let kafkaNote = 'Kafka throughput and alert latency: skipped (BENCH_KAFKA=0).';
+if (process.env.BENCH_KAFKA !== '0') {
+  try {
+    kafka = await runKafkaCases({ log: (s) => log(`kafka: ${s}`), seed: SEED });
+  } catch (err) {
+    kafkaNote = `Kafka throughput and alert latency: the run failed (${err instanceof Error ? err.message : String(err)}).`;
+    log(kafkaNote);
+    process.exitCode = 1;
+  }
+}
+
 const at = (s, t) => suites.find((x) => x.name === s)?.tools[t];
 const ratio = (s, a, r) => (at(s, a) && at(s, r) ? at(s, a).medianSeconds / at(s, r).medianSeconds : null);
 const baseRss = at('baseline', 'node -e ""')?.peakRssMiB ?? null;
@@ -115,6 +128,7 @@ const targets = [
   { name: 'mixed --threads 2: ≤ 2 × rg', measured: 'not implemented', met: null },
   target('decoys: authwatch ≤ 1.5 × grep -E', ratio('decoys', 'authwatch scan', 'LC_ALL=C grep -E'), 1.5),
   target('peak RSS ≤ node baseline + 64 MiB', canMeasureRss() && baseRss !== null ? worstRss - baseRss : null, 64, ' MiB above'),
+  ...(kafka ? kafkaTargets(kafka) : []),
 ];
 const results = {
   at: new Date().toISOString(),
@@ -123,8 +137,9 @@ const results = {
   params: { seed: SEED, mib: MIB, reps: REPS, burstLines: BURST, needles: NEEDLE_TEXTS },
   suites,
   store,
+  kafka,
   targets,
-  todo: ['--threads N (worker threads over files and byte ranges): not built yet; see the README, "Performance".', KAFKA_TODO],
+  todo: ['--threads N (worker threads over files and byte ranges): not built yet; see the README, "Performance".', ...(kafka ? [] : [kafkaNote])],
   startupMedianSeconds: startup,
   nodeBaselineMedianSeconds: at('baseline', 'node -e ""')?.medianSeconds ?? null,
   medianOfScanMinusStartup: median([at('mixed', 'authwatch scan').medianSeconds - startup]),

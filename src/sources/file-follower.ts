@@ -1,3 +1,4 @@
+import { nameFromPath } from './source-name.js';
 import type { BatchSink, CheckpointReader, ChunkBatch, Clock, Log } from '../contracts.js';
 import type { FileCheckpoint, StreamStart } from './file-checkpoint.js';
 import { parseFileCheckpoint, startOf } from './file-checkpoint.js';
@@ -144,7 +145,7 @@ async function send(f: Follower, ctx: PumpContext, bytes: Buffer, eof: boolean):
     sourceId: ctx.sourceId,
     stream: f.stream,
     bytes,
-    meta: { source: ctx.sourceId, path: place.path },
+    meta: { source: ctx.sourceId, path: place.path, name: nameFromPath(place.path) },
     ...(reset ? { reset } : {}),
     ...(eof ? { eof: true } : {}),
     // At eof the scanner has flushed the last partial line, so the whole stream is consumed.

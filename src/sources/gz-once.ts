@@ -1,3 +1,4 @@
+import { nameFromPath } from './source-name.js';
 import type { BatchSink, CheckpointReader, ChunkBatch, Clock, Log } from '../contracts.js';
 import type { FileCheckpoint, StreamStart } from './file-checkpoint.js';
 import { parseFileCheckpoint, startOf, streamIdOf } from './file-checkpoint.js';
@@ -72,7 +73,7 @@ async function readPass(file: GzFile, skip: boolean, ctx: GzContext): Promise<Gz
       sourceId: ctx.sourceId,
       stream: stream ?? '',
       bytes,
-      meta: { source: ctx.sourceId, path: file.path },
+      meta: { source: ctx.sourceId, path: file.path, name: nameFromPath(file.path) },
       ...(reset ? { reset: start } : {}),
       ...(eof ? { eof: true } : {}),
       checkpoint: (c): FileCheckpoint => ({
