@@ -86,9 +86,24 @@ export class Prefilter {
     return out;
   }
 
-  /** Whether `line` (one line's bytes) holds a needle: stitched lines, Kafka messages. */
-  has(line: Buffer): boolean {
-    return this.scan(line, 0, line.length, true).starts.length > 0;
+  /**
+   * Whether `buf` holds a needle anywhere: stitched lines, Kafka messages. Called once per
+   * message, so it allocates nothing and skips the newline count that `scan` keeps.
+   */
+  has(buf: Buffer): boolean {
+    const k = this.kernel;
+    const to = buf.length;
+    for (let base = 0; base < to; base += SLICE_BYTES) {
+      const len = Math.min(to, base + SLICE_BYTES) - base;
+      buf.copy(k.slice, 0, base, Math.min(to, base + len + SLICE_PAD));
+      for (let q = 0; q < len; ) {
+        const f = k.find(q, len);
+        if (f < 0 || f >= len) break;
+        if (this.verify(buf, base + f, 0, to) >= 0) return true;
+        q = f + 1;
+      }
+    }
+    return false;
   }
 
   /** Start of a needle whose fingerprint starts at `p` and lies within [from, to), or -1. */

@@ -16,6 +16,8 @@ import type { EvidenceSeen } from './risk/stream-signals.js';
 import { StreamSignals } from './risk/stream-signals.js';
 
 const NL = 0x0a;
+/** Appended to the lookback window after a message without a final newline. */
+const NL_BYTE = Buffer.from([NL]);
 /** Gap between two candidate lines still checked line by line for record continuation. Bytes; 64 KiB. */
 const MAX_RECORD_GAP = 64 * 1024;
 const NO_LINES: readonly number[] = [];
@@ -175,7 +177,13 @@ export class ByteStreamScanner implements StreamScanner {
     this.stats.bytes += value.length;
     const windowBase = this.window.end;
     this.window.append(value);
-    if (value.length > 0 && value[value.length - 1] !== NL) this.window.append(Buffer.from([NL]));
+    if (value.length > 0 && value[value.length - 1] !== NL) this.window.append(NL_BYTE);
+    // Most messages hold no needle and no exchange awaits a follow-up line: count their lines
+    // and move on without splitting them.
+    if (!this.signals.wantsNext() && !prefilterFor(this.config.needles).has(value)) {
+      this.countRecordLines(value);
+      return out;
+    }
     // A message is one record: each kind is reported once per message.
     const claimed = new Set<Kind>();
     const claim = (k: Kind): boolean => (claimed.has(k) ? false : (claimed.add(k), true));
@@ -198,6 +206,17 @@ export class ByteStreamScanner implements StreamScanner {
       lineNo++;
     }
     return out;
+  }
+
+  /** Line and over-long line counts of a record that needs no parsing, as the full loop keeps them. */
+  private countRecordLines(value: Buffer): void {
+    for (let start = 0; start < value.length; ) {
+      let end = value.indexOf(NL, start);
+      if (end === -1) end = value.length;
+      this.stats.lines++;
+      if (end - start > this.config.maxLineBytes) this.stats.longLines++;
+      start = end + 1;
+    }
   }
 
   private extendPartial(tail: Buffer): void {
