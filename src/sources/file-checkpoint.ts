@@ -42,3 +42,24 @@ export function parseFileCheckpoint(v: unknown): FileCheckpoint | undefined {
 export const startOf = (cp: FileCheckpoint): StreamStart => ({ startOffset: cp.offset, startLine: cp.nextLine });
 
 export const streamIdOf = (fingerprint: string): string => `file:${fingerprint}`;
+
+/**
+ * The checkpoint of a chunk of a file: where the stream has been fully processed, or, at its end
+ * (the scanner then flushed the last partial line), the end itself, marked done.
+ */
+export function chunkCheckpoint(
+  file: { readonly path: string; readonly dev: bigint; readonly ino: bigint },
+  fingerprint: string,
+  eof: boolean,
+  end: number,
+): (c: { readonly offset: number; readonly nextLine: number }) => FileCheckpoint {
+  return (c) => ({
+    path: file.path,
+    dev: String(file.dev),
+    ino: String(file.ino),
+    fingerprint,
+    offset: eof ? end : c.offset,
+    nextLine: c.nextLine,
+    ...(eof ? { done: true } : {}),
+  });
+}

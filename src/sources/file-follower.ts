@@ -1,6 +1,7 @@
 import { nameFromPath } from './source-name.js';
 import type { BatchSink, CheckpointReader, ChunkBatch, Clock, Log } from '../contracts.js';
-import type { FileCheckpoint, StreamStart } from './file-checkpoint.js';
+import type { StreamStart } from './file-checkpoint.js';
+import { chunkCheckpoint } from './file-checkpoint.js';
 import { parseFileCheckpoint, startOf } from './file-checkpoint.js';
 import type { OpenFile } from './file-probe.js';
 import { readFingerprint } from './file-probe.js';
@@ -149,15 +150,7 @@ async function send(f: Follower, ctx: PumpContext, bytes: Buffer, eof: boolean):
     ...(reset ? { reset } : {}),
     ...(eof ? { eof: true } : {}),
     // At eof the scanner has flushed the last partial line, so the whole stream is consumed.
-    checkpoint: (c): FileCheckpoint => ({
-      path: place.path,
-      dev: String(place.dev),
-      ino: String(place.ino),
-      fingerprint: f.fingerprint,
-      offset: eof ? end : c.offset,
-      nextLine: c.nextLine,
-      ...(eof ? { done: true } : {}),
-    }),
+    checkpoint: chunkCheckpoint(place, f.fingerprint, eof, end),
   };
   try {
     await ctx.sink(batch);

@@ -1,6 +1,7 @@
 import { nameFromPath } from './source-name.js';
 import type { BatchSink, CheckpointReader, ChunkBatch, Clock, Log } from '../contracts.js';
-import type { FileCheckpoint, StreamStart } from './file-checkpoint.js';
+import type { StreamStart } from './file-checkpoint.js';
+import { chunkCheckpoint } from './file-checkpoint.js';
 import { parseFileCheckpoint, startOf, streamIdOf } from './file-checkpoint.js';
 import { CHUNK_BYTES } from './file-chunks.js';
 import { createReadStream } from 'node:fs';
@@ -76,15 +77,7 @@ async function readPass(file: GzFile, skip: boolean, ctx: GzContext): Promise<Gz
       meta: { source: ctx.sourceId, path: file.path, name: nameFromPath(file.path) },
       ...(reset ? { reset: start } : {}),
       ...(eof ? { eof: true } : {}),
-      checkpoint: (c): FileCheckpoint => ({
-        path: file.path,
-        dev: String(file.dev),
-        ino: String(file.ino),
-        fingerprint,
-        offset: eof ? end : c.offset,
-        nextLine: c.nextLine,
-        ...(eof ? { done: true } : {}),
-      }),
+      checkpoint: chunkCheckpoint(file, fingerprint, eof, end),
     };
     try {
       await ctx.sink(batch);
