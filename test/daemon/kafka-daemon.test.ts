@@ -80,13 +80,16 @@ describe('authwatch run over Kafka', () => {
     const corpus = makeCorpus(20_000, { seed: 11 });
     const p = pipelineOn(join(tempDir(), 'a.sqlite'));
     const group = uniqueName('g');
-    p.consume(brokers, topic, group);
+    const first = p.consume(brokers, topic, group);
     await produce(brokers, topic, corpus.lines.slice(0, 10_000).map((value, i) => ({ value, partition: i % 4 })));
     // The second member joins mid-stream: the group rebalances while batches are in flight.
     const second = p.consume(brokers, topic, group);
+    expect(await waitFor(() => second.source.health().state === 'running', 60_000)).toBe(true);
+    // Produced once both are members: each holds some of the 4 partitions and gets batches.
     await produce(brokers, topic, corpus.lines.slice(10_000).map((value, i) => ({ value, partition: i % 4 })));
     expect(await waitFor(() => JSON.stringify(sorted(storedCounts(p.dbPath))) === JSON.stringify(sorted(corpus.truth)), 90_000)).toBe(true);
-    expect(second.source.health().state).toBe('running');
+    expect(first.source.health().lastBatchAt).toBeDefined();
+    expect(second.source.health().lastBatchAt).toBeDefined();
   }, 120_000);
 
   it('loses nothing and doubles nothing when the broker is restarted mid-stream', async () => {
