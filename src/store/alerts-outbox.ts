@@ -3,18 +3,22 @@ import type { Db } from './db.js';
 /** Outbox row states; the legal moves are in alerts/outbox.ts. `dead` rows are the dead letter. */
 export type OutboxState = 'pending' | 'sending' | 'delivered' | 'dead';
 
-export interface OutboxRow {
-  readonly id: number;
-  /** Identifies the policy decision; (decision, receiver) is unique, so a decision is queued once. */
+/** What a policy decision (or a scheduled report) queues. */
+export interface NewOutboxRow {
+  /** Identifies the decision; (decision, receiver) is unique, so a decision is queued once. */
   readonly decision: string;
   readonly service: string;
   readonly kind: string;
-  /** `firing`, `repeat` or `resolved`. */
+  /** `firing`, `repeat`, `resolved`, or `report` for a prepared report. */
   readonly event: string;
   readonly receiver: string;
   readonly channelType: string;
-  /** The notification, as JSON; rendered per channel at send time. */
+  /** The notification (rendered per channel at send time) or the prepared message, as JSON. */
   readonly payload: string;
+}
+
+export interface OutboxRow extends NewOutboxRow {
+  readonly id: number;
   readonly state: OutboxState;
   /** Sends started, including the one in progress while `sending`. */
   readonly attempts: number;
@@ -24,16 +28,6 @@ export interface OutboxRow {
   readonly updatedAt: number;
   readonly deliveredAt: number | null;
   readonly lastError: string | null;
-}
-
-export interface NewOutboxRow {
-  readonly decision: string;
-  readonly service: string;
-  readonly kind: string;
-  readonly event: string;
-  readonly receiver: string;
-  readonly channelType: string;
-  readonly payload: string;
 }
 
 const COLUMNS = `id, decision, service, kind, event, receiver, channel_type AS channelType, payload, state, attempts,

@@ -14,10 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCli } from '../support/cli.js';
 import { waitFor } from '../support/daemon-process.js';
-import { freePort } from '../support/free-port.js';
-import { startHttpReceiver } from '../support/http-receiver.js';
-import { startSmtpReceiver } from '../support/smtp-receiver.js';
 import { tempDir } from '../support/temp.js';
+import { stdinDaemonSetup } from '../support/stdin-daemon-setup.js';
 
 const EVIL_SERVICE = [
   'evil',
@@ -129,25 +127,10 @@ describe('hostile service names and log text', () => {
 
   it('are neutralised in Slack, email, webhook and console alerts and on the status page', async () => {
     const dir = tempDir();
-    const slack = await startHttpReceiver();
-    const hook = await startHttpReceiver();
-    const smtp = await startSmtpReceiver();
-    const port = await freePort();
-    const db = join(dir, 'db.sqlite');
-    const config = join(dir, 'authwatch.yaml');
+    const { slack, hook, smtp, port, config, base } = await stdinDaemonSetup(dir, { logLevel: 'warn' });
     writeFileSync(
       config,
-      `database:
-  path: ${db}
-sources:
-  - type: stdin
-    id: in
-http:
-  host: 127.0.0.1
-  port: ${port}
-log:
-  level: warn
-alerts:
+      `${base}alerts:
   groupWait: 0s
   evaluateInterval: 1s
   receivers:

@@ -6,15 +6,12 @@
  * with failing receivers; test/cli/scan.test.ts covers `scan`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCli } from '../support/cli.js';
-import { freePort } from '../support/free-port.js';
-import { startHttpReceiver } from '../support/http-receiver.js';
-import { startSmtpReceiver } from '../support/smtp-receiver.js';
 import { tempDir } from '../support/temp.js';
+import { stdinDaemonSetup } from '../support/stdin-daemon-setup.js';
 
 const KEY = 'SG.SecretCanaryAAAAAAAAAA.SecretCanaryBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
 const BASIC = Buffer.from('canaryuser:CanaryBasicPw1').toString('base64');
@@ -51,25 +48,10 @@ const INPUT = [
 describe('secret canaries across every output', () => {
   it('leave no trace in notifications, reports, pages, metrics, logs or the database', async () => {
     const dir = tempDir();
-    const slack = await startHttpReceiver();
-    const hook = await startHttpReceiver();
-    const smtp = await startSmtpReceiver();
-    const port = await freePort();
-    const db = join(dir, 'db.sqlite');
-    const config = join(dir, 'authwatch.yaml');
+    const { slack, hook, smtp, port, db, config, base } = await stdinDaemonSetup(dir, { logLevel: 'trace' });
     writeFileSync(
       config,
-      `database:
-  path: ${db}
-sources:
-  - type: stdin
-    id: in
-http:
-  host: 127.0.0.1
-  port: ${port}
-log:
-  level: trace
-alerts:
+      `${base}alerts:
   groupWait: 0s
   evaluateInterval: 1s
   receivers:

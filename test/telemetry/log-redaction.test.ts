@@ -5,15 +5,12 @@
  */
 import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { waitFor } from '../support/daemon-process.js';
-import { freePort } from '../support/free-port.js';
-import { startHttpReceiver } from '../support/http-receiver.js';
-import { startSmtpReceiver } from '../support/smtp-receiver.js';
 import { tempDir } from '../support/temp.js';
+import { stdinDaemonSetup } from '../support/stdin-daemon-setup.js';
 
 const SLACK_TOKEN = 'CanarySlackTokenQ9x8y7z';
 const SMTP_PASS = 'CanarySmtpPass!x7';
@@ -52,29 +49,13 @@ const INPUT = [
 describe('log redaction canaries', () => {
   it('never writes a configured secret or a credential from the input', async () => {
     const dir = tempDir();
-    const slack = await startHttpReceiver();
-    // A receiver that echoes its token in the error body: the error must still come out clean.
+    const { slack, hook, smtp, port, db, config, base } = await stdinDaemonSetup(dir, { logLevel: 'trace', httpToken: HTTP_TOKEN, smtp: { user: 'alerts', pass: 'not-the-configured-one' } });
+    // Receivers that echo their token in the error body: the error must still come out clean.
     slack.setDefault({ status: 400, body: `invalid_token ${SLACK_TOKEN} for /services/T0CANARY/B0CANARY/${SLACK_TOKEN}` });
-    const hook = await startHttpReceiver();
     hook.setDefault({ status: 503, body: `unavailable, key=${HOOK_KEY}` });
-    const smtp = await startSmtpReceiver({ user: 'alerts', pass: 'not-the-configured-one' });
-    const port = await freePort();
-    const db = join(dir, 'db.sqlite');
-    const config = join(dir, 'authwatch.yaml');
     writeFileSync(
       config,
-      `database:
-  path: ${db}
-sources:
-  - type: stdin
-    id: in
-http:
-  host: 127.0.0.1
-  port: ${port}
-  token: ${HTTP_TOKEN}
-log:
-  level: trace
-alerts:
+      `${base}alerts:
   groupWait: 1s
   evaluateInterval: 1s
   receivers:

@@ -4,7 +4,8 @@ import { KINDS, type Kind } from '../../contracts.js';
 import { UsageError } from '../../errors.js';
 import { openDb } from '../../store/db.js';
 import { listAlertStates } from '../../store/alerts-state.js';
-import { addSilence } from '../../store/alerts-silences.js';
+import { addSilence, type Silence, type SilenceType } from '../../store/alerts-silences.js';
+import type { Db } from '../../store/db.js';
 import { formatDuration, parseDuration } from '../../../alerts/duration.js';
 import { DEFAULT_DB_PATH } from '../defaults.js';
 import { write, type CliContext } from '../io.js';
@@ -26,6 +27,22 @@ export function parseFor(value: string | undefined): number | undefined {
 export const kindOption = (): Option => new Option('-k, --kind <kind>', 'only this kind (default: every kind of the service)').choices(KINDS);
 export const dbOption = (): Option => new Option('--db <path>', 'SQLite database').default(DEFAULT_DB_PATH);
 
+/** Opens the database for one command and closes it whatever happens. */
+export function withDb<T>(path: string, fn: (db: Db) => T): T {
+  const db = openDb(path);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Stores an ack or a mute starting now; `ms` is its length (from --for), undefined for none. */
+export function startSilence(db: Db, type: SilenceType, service: string, kind: Kind | undefined, ms: number | undefined): { silence: Silence; now: number } {
+  const now = Date.now();
+  return { silence: addSilence(db, { type, service, kind, now, expiresAt: ms === undefined ? null : now + ms }), now };
+}
+
 export const scopeText = (service: string, kind: string | undefined): string => `${service}${kind === undefined ? ' (every kind)' : ` / ${kind}`}`;
 
 export function registerAck(program: Command, ctx: CliContext): void {
@@ -38,16 +55,12 @@ export function registerAck(program: Command, ctx: CliContext): void {
     .addOption(dbOption())
     .action((service: string, opts: SilenceOptions) => {
       const ms = parseFor(opts.for);
-      const db = openDb(opts.db);
-      try {
-        const now = Date.now();
+      withDb(opts.db, (db) => {
         const active = listAlertStates(db, { service }).filter((s) => s.state !== 'resolved' && (opts.kind === undefined || s.kind === opts.kind));
-        const s = addSilence(db, { type: 'ack', service, kind: opts.kind, now, expiresAt: ms === undefined ? null : now + ms });
+        const { silence, now } = startSilence(db, 'ack', service, opts.kind, ms);
         const until = ms === undefined ? 'until the alert resolves' : `for ${formatDuration(ms)} (until ${new Date(now + ms).toISOString()}) or until it resolves`;
-        write(ctx.io.stdout, `Acknowledged ${scopeText(service, opts.kind)} ${until} (ack ${s.id}).`);
+        write(ctx.io.stdout, `Acknowledged ${scopeText(service, opts.kind)} ${until} (ack ${silence.id}).`);
         if (active.length === 0) write(ctx.io.stdout, 'Nothing is alerting for it right now; the ack covers the next alert.');
-      } finally {
-        db.close();
-      }
+      });
     });
 }

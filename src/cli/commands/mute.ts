@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { openDb } from '../../store/db.js';
-import { addSilence, endSilences, silencesFor } from '../../store/alerts-silences.js';
+import { endSilences, silencesFor } from '../../store/alerts-silences.js';
 import { formatDuration } from '../../../alerts/duration.js';
 import { write, type CliContext } from '../io.js';
-import { dbOption, kindOption, parseFor, scopeText, type SilenceOptions } from './ack.js';
+import { dbOption, kindOption, parseFor, scopeText, startSilence, withDb, type SilenceOptions } from './ack.js';
 
 export function registerMute(program: Command, ctx: CliContext): void {
   program
@@ -15,15 +14,11 @@ export function registerMute(program: Command, ctx: CliContext): void {
     .addOption(dbOption())
     .action((service: string, opts: SilenceOptions) => {
       const ms = parseFor(opts.for);
-      const db = openDb(opts.db);
-      try {
-        const now = Date.now();
-        const s = addSilence(db, { type: 'mute', service, kind: opts.kind, now, expiresAt: ms === undefined ? null : now + ms });
+      withDb(opts.db, (db) => {
+        const { silence, now } = startSilence(db, 'mute', service, opts.kind, ms);
         const until = ms === undefined ? 'until `authwatch unmute`' : `for ${formatDuration(ms)} (until ${new Date(now + ms).toISOString()})`;
-        write(ctx.io.stdout, `Muted ${scopeText(service, opts.kind)} ${until} (mute ${s.id}).`);
-      } finally {
-        db.close();
-      }
+        write(ctx.io.stdout, `Muted ${scopeText(service, opts.kind)} ${until} (mute ${silence.id}).`);
+      });
     });
 
   program
@@ -33,8 +28,7 @@ export function registerMute(program: Command, ctx: CliContext): void {
     .addOption(kindOption())
     .addOption(dbOption())
     .action((service: string, opts: Omit<SilenceOptions, 'for'>) => {
-      const db = openDb(opts.db);
-      try {
+      withDb(opts.db, (db) => {
         const now = Date.now();
         const n = endSilences(db, { type: 'mute', service, kind: opts.kind, now, by: 'unmute' });
         write(ctx.io.stdout, n === 0 ? `No mute in force for ${scopeText(service, opts.kind)}.` : `Unmuted ${scopeText(service, opts.kind)} (${n} mute${n === 1 ? '' : 's'} lifted).`);
@@ -42,8 +36,6 @@ export function registerMute(program: Command, ctx: CliContext): void {
         for (const s of left) {
           write(ctx.io.stdout, `Still muted: ${scopeText(service, s.kind ?? undefined)}${s.expiresAt === null ? '' : ` for ${formatDuration(s.expiresAt - now)} more`}; run \`authwatch unmute ${service}\` without --kind to lift it.`);
         }
-      } finally {
-        db.close();
-      }
+      });
     });
 }

@@ -1,4 +1,4 @@
-import type { Change, GuideRef, KindCount, KindTotal, MigrationStatus, Report, ServiceStatus } from '../model.js';
+import type { Change, GuideRef, KindCount, MigrationStatus, Report, ServiceStatus } from '../model.js';
 import { headline } from './format.js';
 
 /** The report for machines: the model with times as ISO-8601 UTC strings. */
@@ -8,14 +8,8 @@ export interface ReportJson {
   readonly headline: string;
   readonly period: { readonly since: string; readonly until: string; readonly previousSince: string; readonly timeZone: string };
   readonly generatedAt: string;
-  readonly totals: {
-    readonly count: number;
-    readonly previous: number;
-    readonly change: Change;
-    readonly failing: number;
-    readonly migration: Readonly<Record<MigrationStatus, number>>;
-    readonly byKind: readonly KindTotal[];
-  };
+  /** The same as the model's: counts only, nothing to convert. */
+  readonly totals: Report['totals'];
   readonly services: ReadonlyArray<{
     readonly service: string;
     readonly status: ServiceStatus;
