@@ -75,22 +75,26 @@ export class Follower {
   }
 }
 
-export interface PumpContext {
+/** What a file source hands every stream it reads, plain or gzip. */
+export interface FileStreamContext {
   readonly sourceId: string;
   readonly sink: BatchSink;
   readonly checkpoints: CheckpointReader;
   readonly log: Log;
   readonly now: Clock;
   readonly signal: AbortSignal;
+  readonly retry: BackoffOptions;
+  /** Told about each sink outcome, for health. */
+  readonly onSink: (stream: string, err: unknown) => void;
+}
+
+export interface PumpContext extends FileStreamContext {
   /** Reused read buffer, 1 MiB: a chunk is only valid until the sink call returns. */
   readonly buf: Buffer;
   /** Reused head buffer, 1 KiB. */
   readonly head: Buffer;
   /** Quiet time after which a rotated file is ended. Milliseconds; default 5000. */
   readonly rotatedIdleMs: number;
-  readonly retry: BackoffOptions;
-  /** Told about each sink outcome, for health. */
-  readonly onSink: (stream: string, err: unknown) => void;
 }
 
 /**

@@ -1,26 +1,18 @@
 import { nameFromPath } from './source-name.js';
-import type { BatchSink, CheckpointReader, ChunkBatch, Clock, Log } from '../contracts.js';
+import type { ChunkBatch } from '../contracts.js';
 import type { StreamStart } from './file-checkpoint.js';
-import { chunkCheckpoint } from './file-checkpoint.js';
-import { parseFileCheckpoint, startOf, streamIdOf } from './file-checkpoint.js';
+import { chunkCheckpoint, parseFileCheckpoint, startOf, streamIdOf } from './file-checkpoint.js';
 import { CHUNK_BYTES } from './file-chunks.js';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { backoffDelay, sleep, type BackoffOptions } from '../util/backoff.js';
+import { backoffDelay, sleep } from '../util/backoff.js';
 import { stat } from 'node:fs/promises';
 import { headFingerprint } from './stream-identity.js';
+import type { FileStreamContext } from './file-follower.js';
 
-export interface GzContext {
-  readonly sourceId: string;
-  readonly sink: BatchSink;
-  readonly checkpoints: CheckpointReader;
-  readonly log: Log;
-  readonly now: Clock;
-  readonly signal: AbortSignal;
-  readonly retry: BackoffOptions;
+export interface GzContext extends FileStreamContext {
   /** The stream is being tailed right now (its plain file is still open): read the .gz later. */
   readonly isFollowed: (stream: string) => boolean;
-  readonly onSink: (stream: string, err: unknown) => void;
 }
 
 /** Identity of the compressed file on disk, recorded in its checkpoint. */
