@@ -4,12 +4,27 @@
  * JS verifies the whole needle only at flagged positions. Nothing here decodes text. One scan
  * pass over a region yields the candidate lines, their line numbers, and the region's line
  * count, so lines are never walked one by one.
+ *
+ * The fingerprints are planned for the input itself: the first SAMPLE_BYTES seen are counted
+ * by trigram and the needles re-planned from them, and when flags that fail to verify become
+ * frequent later on (the logs changed), the plan is redone from a fresh sample.
  */
+import { FOLD } from './simd/fold.js';
 import { Kernel, SLICE_BYTES, SLICE_PAD } from './simd/kernel.js';
-import type { PlannedNeedle } from './simd/needle-plan.js';
-import { FOLD, planNeedles } from './simd/needle-plan.js';
+import type { NeedlePlan, PlannedNeedle } from './simd/needle-plan.js';
+import { planNeedles } from './simd/needle-plan.js';
+import { TrigramCounts } from './simd/trigram-counts.js';
 
 const NL = 0x0a;
+/** Input bytes counted before the fingerprints are planned from them. 128 KiB: about 1 ms. */
+const SAMPLE_BYTES = 128 * 1024;
+/** Input bytes between two checks of the wasted-flag rate. */
+const CHECK_EVERY_BYTES = 16 * 1024 * 1024;
+/**
+ * Flags failing to verify, per KiB scanned, above which the plan is redone. A good plan on
+ * ordinary logs wastes well under one per 10 KiB; a stale one, about one per line.
+ */
+const WASTED_FLAGS_PER_KIB = 0.5;
 
 /** What one scan of a region of whole lines found. */
 export interface RegionScan {
@@ -29,13 +44,43 @@ const foldEquals = (buf: Buffer, at: number, needle: Uint8Array): boolean => {
 };
 
 export class Prefilter {
-  private readonly kernel: Kernel;
-  private readonly needles: readonly PlannedNeedle[];
+  private readonly kernel = new Kernel();
+  private needles: readonly PlannedNeedle[] = [];
+  /** Trigram counts being gathered for the next plan; null while the current one serves well. */
+  private sample: TrigramCounts | null = new TrigramCounts();
+  /** Bytes scanned and flags that failed to verify since the last rate check. */
+  private scanned = 0;
+  private wasted = 0;
+  /** Plans installed so far: 1 from the static ranking, then one per sample. */
+  plans = 0;
 
-  constructor(needles: readonly Uint8Array[]) {
-    const plan = planNeedles(needles);
-    this.kernel = new Kernel(plan);
+  constructor(private readonly source: readonly Uint8Array[]) {
+    this.install(planNeedles(source));
+  }
+
+  private install(plan: NeedlePlan): void {
+    this.kernel.load(plan.tables);
     this.needles = plan.needles;
+    this.plans++;
+  }
+
+  /** Counts input into the sample until there is enough of it, then plans from it. */
+  private learn(buf: Uint8Array, from: number, to: number): void {
+    const sample = this.sample;
+    if (sample === null) return;
+    sample.add(buf, from, Math.min(to, from + SAMPLE_BYTES - sample.sampled));
+    if (sample.sampled < SAMPLE_BYTES) return;
+    this.install(planNeedles(this.source, sample));
+    this.sample = null;
+  }
+
+  /** Starts a fresh sample when too many flags failed to verify over the last stretch of input. */
+  private watch(bytes: number): void {
+    this.scanned += bytes;
+    if (this.scanned < CHECK_EVERY_BYTES) return;
+    if (this.sample === null && this.wasted * 1024 > this.scanned * WASTED_FLAGS_PER_KIB) this.sample = new TrigramCounts();
+    this.scanned = 0;
+    this.wasted = 0;
   }
 
   /**
@@ -45,6 +90,8 @@ export class Prefilter {
    */
   scan(buf: Buffer, from: number, to: number, firstOnly = false): RegionScan {
     const out: RegionScan = { starts: [], ends: [], lineIndex: [], newlines: 0 };
+    this.learn(buf, from, to);
+    this.watch(to - from);
     const k = this.kernel;
     /** Absolute position up to which newlines are counted; slices start there. */
     let counted = from;
@@ -64,6 +111,7 @@ export class Prefilter {
         }
         const at = this.verify(buf, base + f, from, to);
         if (at < 0) {
+          this.wasted++;
           q = f + 1;
           continue;
         }
@@ -93,6 +141,8 @@ export class Prefilter {
   has(buf: Buffer): boolean {
     const k = this.kernel;
     const to = buf.length;
+    this.learn(buf, 0, to);
+    this.watch(to);
     for (let base = 0; base < to; base += SLICE_BYTES) {
       const len = Math.min(to, base + SLICE_BYTES) - base;
       buf.copy(k.slice, 0, base, Math.min(to, base + len + SLICE_PAD));
@@ -100,6 +150,7 @@ export class Prefilter {
         const f = k.find(q, len);
         if (f < 0 || f >= len) break;
         if (this.verify(buf, base + f, 0, to) >= 0) return true;
+        this.wasted++;
         q = f + 1;
       }
     }
@@ -113,6 +164,31 @@ export class Prefilter {
       if (s >= from && s + n.folded.length <= to && foldEquals(buf, s, n.folded)) return s;
     }
     return -1;
+  }
+
+  /**
+   * The kernel memory `newlinesIfClean` reads, SLICE_BYTES long. A caller that owns this
+   * Prefilter (nobody else scans with it, since scan and has overwrite the area) copies data
+   * here once and may keep it between calls: the bytes checked can then be copied on in bulk.
+   */
+  stagingArea(): Buffer {
+    return this.kernel.slice.subarray(0, SLICE_BYTES);
+  }
+
+  /**
+   * Newlines in stagingArea()[from, to), or -1 when a needle lies entirely within it (what
+   * `has` answers for the same bytes). Bytes after `to` are never matched, so the area may hold
+   * anything there.
+   */
+  newlinesIfClean(from: number, to: number): number {
+    const k = this.kernel;
+    for (let q = from; q < to; ) {
+      const f = k.find(q, to);
+      if (f < 0 || f >= to) break;
+      if (this.verify(k.slice, f, from, to) >= 0) return -1;
+      q = f + 1;
+    }
+    return k.count(from, to);
   }
 }
 

@@ -61,7 +61,7 @@ export class RecordTracker {
 
   /** Forgets everything: the next line opens a record. */
   reset(): void {
-    this.kinds.clear();
+    if (this.kinds.size > 0) this.kinds.clear();
     this.sawTraceback = false;
     this.prevShape = 'other';
     this.prevReplyFrame = null;

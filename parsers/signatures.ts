@@ -156,9 +156,16 @@ export interface SignatureHit {
 }
 
 /**
+ * A piece every signature's wording contains, in one pass: most candidate lines hold a needle
+ * ("authentication succeeded") but no wording, and this spares them the six patterns.
+ */
+const ANY_WORDING_RE = /535|basic auth|invalid auth|grant is invalid|wrong cred|username \/ pass/i;
+
+/**
  * The signatures a text carries: at most one per channel (the best ranked), in channel order.
  */
 export const matchSignatures = (text: string): SignatureHit[] => {
+  if (!ANY_WORDING_RE.test(text)) return [];
   const best = new Map<Channel, SignatureHit & { readonly signature: Signature }>();
   for (const signature of SIGNATURES) {
     const current = best.get(signature.channel);

@@ -29,6 +29,8 @@ interface Pending {
 }
 
 const AUTH_COMMAND = /^AUTH\s+([A-Za-z0-9_-]{1,20})(?:\s+(\S{1,16384}))?\s*$/i;
+/** What a line needs to start an exchange: without one pending, any other line changes nothing. */
+const AUTH_WORD = /auth\s/i;
 const NO_CONNECTION = '';
 
 /**
@@ -72,6 +74,7 @@ export class SmtpAuthTracker {
   /** Feeds one log line; returns the login whose username this line completed, else null. */
   line(text: string): SmtpLogin | null {
     this.lines++;
+    if (this.pending.size === 0 && !AUTH_WORD.test(text)) return null;
     this.expire();
     const d = readSmtpDialogueLine(text);
     if (d === null) return null;

@@ -25,6 +25,8 @@ const SEND_202_RE = /(?:status|code)\w{0,8}\\{0,7}["']?\s{0,3}[:=]\s{0,3}\\{0,7}
 const V2_PATH_RE = /\/api\/[A-Za-z0-9_]{1,32}(?:\.[A-Za-z0-9_]{1,32}){1,4}\.(?:json|xml)\b/;
 const API_USER_VALUE_RE = /(?<![A-Za-z0-9])api_user(?:\\{0,7}["'])?\s{0,3}(?:=>|[=:])\s{0,3}(?:\\{0,7}["'])?([^\s&"'\\,;}\]]{1,256})/i;
 const SENDGRID_RE = /sendgrid/i;
+/** Both risks need a line naming SendGrid or carrying `api_user`; other lines skip their patterns. */
+const RISK_HINT_RE = /sendgrid|api_user/i;
 
 /** What one HTTP-ish line told. */
 export interface HttpStep {
@@ -107,6 +109,7 @@ export class HttpRequestWatch {
   }
 
   private riskOnLine(text: string): HttpStep['risk'] {
+    if (!RISK_HINT_RE.test(text)) return null;
     const v2 = findV2ApiCall(text);
     if (v2 !== null) return { v2: true, credential: API_USER_VALUE_RE.exec(text)?.[1] ?? findSendGridBasicAuth(text)?.username ?? null };
     const basic = findSendGridBasicAuth(text);

@@ -1,5 +1,4 @@
 import { DATA_AT, kernelBytes, TABLES_AT } from './kernel-module.js';
-import type { NeedlePlan } from './needle-plan.js';
 
 /**
  * Bytes the kernel looks at per call: data is copied into its memory in slices of this size.
@@ -39,21 +38,27 @@ const isExports = (x: unknown): x is KernelExports => {
 /**
  * One kernel instance with its own memory: the needle tables and one slice of data. Offsets
  * taken and returned are slice-relative. Synchronous compile is fine: the module is a few
- * hundred bytes.
+ * hundred bytes. `find` flags nothing until tables are loaded.
  */
 export class Kernel {
   /** The slice area, SLICE_BYTES + SLICE_PAD long; callers copy data here before calling. */
   readonly slice: Buffer;
   private readonly fns: KernelExports;
+  private readonly tables: Buffer;
 
-  constructor(plan: NeedlePlan) {
+  constructor() {
     compiled ??= new wasm.Module(kernelBytes(PAGES));
     const memory = new wasm.Memory({ initial: PAGES, maximum: PAGES });
     const exports = new wasm.Instance(compiled, { env: { memory } }).exports;
     if (!isExports(exports)) throw new Error('The prefilter kernel does not export count and find.');
     this.fns = exports;
-    Buffer.from(memory.buffer).set(plan.tables, TABLES_AT);
+    this.tables = Buffer.from(memory.buffer, TABLES_AT, DATA_AT - TABLES_AT);
     this.slice = Buffer.from(memory.buffer, DATA_AT, SLICE_BYTES + SLICE_PAD);
+  }
+
+  /** Installs a needle plan's nibble tables (see needle-plan.ts); takes effect on the next call. */
+  load(tables: Uint8Array): void {
+    this.tables.set(tables);
   }
 
   /** Newlines in slice[from, to). */

@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasNeedle, longLineStarts, Prefilter } from '../../parsers/prefilter.js';
 import { SLICE_BYTES } from '../../parsers/simd/kernel.js';
+import { planNeedles } from '../../parsers/simd/needle-plan.js';
+import { TrigramCounts } from '../../parsers/simd/trigram-counts.js';
 import { NEEDLES } from '../../parsers/signatures.js';
 import { scanAll } from './helpers.js';
 
@@ -95,5 +97,70 @@ describe('prefilter', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  describe('fingerprints planned for the input', () => {
+    /** What the prefilter samples before planning (parsers/prefilter.ts). */
+    const SAMPLE = 128 * 1024;
+    /** Log lines full of `login`, `/api/` and `plain`: the static ranking's windows for three needles. */
+    const webLog = (lines: number): Buffer =>
+      Buffer.from(
+        Array.from({ length: lines }, (_, i) =>
+          i % 2 === 0
+            ? `10.0.0.${i % 250} - - [04/Mar/2024:10:00:01 +0000] "GET /api/v1/login?user=${i} HTTP/1.1" 200 512 "-" "curl/8.5"`
+            : `{"level":30,"msg":"login ok","url":"/api/v2/orders/${i}","contentType":"text/plain"}`,
+        ).join('\n') + '\n',
+      );
+    const windowOf = (plan: ReturnType<typeof planNeedles>, text: string): string => {
+      const n = plan.needles.find((p) => Buffer.from(p.folded).toString('latin1') === text);
+      if (n === undefined) throw new Error(`${text} is not planned`);
+      return Buffer.from(n.folded.subarray(n.window, n.window + 3)).toString('latin1');
+    };
+
+    it('chooses windows whose trigrams the sample does not hold, and drops needles containing another', () => {
+      const counts = new TrigramCounts();
+      const sample = webLog(2000);
+      counts.add(sample, 0, sample.length);
+      const plan = planNeedles(NEEDLES, counts);
+      for (const text of ['auth login', 'auth plain', '/api/mail.send']) {
+        const w = windowOf(plan, text);
+        expect(sample.toString('latin1').toLowerCase().includes(w), `${text}: window "${w}"`).toBe(false);
+      }
+      // `uthorization grant` is found through `uthorization`.
+      expect(plan.needles.map((p) => Buffer.from(p.folded).toString('latin1'))).not.toContain('uthorization grant');
+      expect(plan.needles.map((p) => Buffer.from(p.folded).toString('latin1'))).toContain('uthorization');
+    });
+
+    it('re-plans from the input it scans and still finds exactly what a plain search finds', () => {
+      const p = new Prefilter(NEEDLES);
+      expect(p.plans).toBe(1);
+      const log = webLog(4000);
+      const first = p.scan(log, 0, log.length);
+      expect(first.starts).toEqual([]);
+      expect(p.plans).toBe(2);
+      fc.assert(
+        fc.property(inputs, (buf) => {
+          const got = p.scan(buf, 0, buf.length);
+          expect({ starts: got.starts, lineIndex: got.lineIndex, newlines: got.newlines }).toEqual(reference(buf, 0, buf.length, NEEDLES));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('plans again when the logs change and most flags stop verifying', () => {
+      const p = new Prefilter(NEEDLES);
+      const quiet = Buffer.from('Mar  4 10:00:01 host app[1]: queue flushed, 0 pending\n'.repeat(4000));
+      p.scan(quiet, 0, quiet.length);
+      expect(p.plans).toBe(2);
+      // Lines holding every fingerprint the quiet sample led to, but no needle.
+      const counts = new TrigramCounts();
+      counts.add(quiet, 0, SAMPLE);
+      const fingerprints = planNeedles(NEEDLES, counts).needles.map((n) => Buffer.from(n.folded.subarray(n.window, n.window + 3)).toString('latin1'));
+      const line = `Mar  4 10:00:01 host app[1]: ${fingerprints.map((f) => `#${f}#`).join(' ')}\n`;
+      const noisy = Buffer.from(line.repeat(100_000));
+      expect(reference(noisy, 0, noisy.length, NEEDLES).starts).toEqual([]);
+      for (let scanned = 0; scanned < 20 * 1024 * 1024; scanned += noisy.length) expect(p.scan(noisy, 0, noisy.length).starts).toEqual([]);
+      expect(p.plans).toBe(3);
+    });
   });
 });
