@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import type { Statement, Transaction } from 'better-sqlite3';
 import type { CheckpointReader, Detection, Evidence } from '../contracts.js';
 import type { Db } from './db.js';
 import { recordRecoveryEvidence } from './alerts-evidence.js';
@@ -26,6 +26,7 @@ export class EventStore implements CheckpointReader {
   private readonly putCheckpoint: Statement;
   private readonly getCheckpoint: Statement;
   private readonly listCheckpoints: Statement;
+  private readonly write: Transaction<(detections: readonly Detection[], checkpoints: readonly CheckpointWrite[], evidence: readonly Evidence[], storedAt: number) => StoredDetection[]>;
 
   constructor(
     private readonly db: Db,
@@ -45,18 +46,9 @@ export class EventStore implements CheckpointReader {
       ON CONFLICT (source_id, stream) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at`);
     this.getCheckpoint = db.prepare('SELECT state FROM checkpoints WHERE source_id = ? AND stream = ?').pluck();
     this.listCheckpoints = db.prepare('SELECT stream, state FROM checkpoints WHERE source_id = ? ORDER BY stream');
-  }
-
-  /**
-   * Stores detections (ignoring positions already stored), checkpoints and the batch's recovery
-   * evidence in one transaction. Returns the detections that were new, for the alert policy.
-   * Evidence is not deduplicated by position: a replayed batch may store it twice, which the
-   * policy tolerates (evidence only ever resolves an alert once).
-   */
-  commit(detections: readonly Detection[], checkpoints: readonly CheckpointWrite[] = [], evidence: readonly Evidence[] = []): StoredDetection[] {
-    const storedAt = this.now();
-    try {
-      return this.db.transaction(() => {
+    // Built once: a transaction function made per commit costs more than a small batch's rows.
+    this.write = db.transaction(
+      (detections: readonly Detection[], checkpoints: readonly CheckpointWrite[], evidence: readonly Evidence[], storedAt: number): StoredDetection[] => {
         const fresh: StoredDetection[] = [];
         for (const d of detections) {
           const at = eventTime(d.ts, storedAt);
@@ -69,7 +61,19 @@ export class EventStore implements CheckpointReader {
         for (const c of checkpoints) this.putCheckpoint.run(c.sourceId, c.stream, JSON.stringify(c.state), storedAt);
         for (const e of evidence) recordRecoveryEvidence(this.db, { service: e.service, channel: e.channel, at: e.at, evidence: e.evidence }, storedAt);
         return fresh;
-      }).immediate();
+      },
+    );
+  }
+
+  /**
+   * Stores detections (ignoring positions already stored), checkpoints and the batch's recovery
+   * evidence in one transaction. Returns the detections that were new, for the alert policy.
+   * Evidence is not deduplicated by position: a replayed batch may store it twice, which the
+   * policy tolerates (evidence only ever resolves an alert once).
+   */
+  commit(detections: readonly Detection[], checkpoints: readonly CheckpointWrite[] = [], evidence: readonly Evidence[] = []): StoredDetection[] {
+    try {
+      return this.write.immediate(detections, checkpoints, evidence, this.now());
     } catch (err) {
       throw new StoreError('STORE_WRITE', `Cannot write to the database: ${errorMessage(err)}.`, { cause: err, retryable: true });
     }
