@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createDetector } from '../../parsers/index.js';
+import type { StreamScanner } from '../../src/contracts.js';
+import { detectorOptions } from '../../src/detector-options.js';
+import { carriedState, correlatorOf } from '../../src/scan-threads/scanner-probe.js';
+import { fillerLines, giantRecord } from './boundary-log.js';
+
+const LOOKBACK = 64 * 1024;
+const CHUNK = 32 * 1024;
+const detector = createDetector({ ...detectorOptions(), lookbackBytes: LOOKBACK });
+
+/** A scanner started at `from` (a line start) and fed up to `to`, in chunks ending where a scan from 0 ends them. */
+function scannedTo(log: Buffer, from: number, to: number): StreamScanner {
+  const s = detector.open({ stream: 's', startOffset: from, startLine: 1, meta: { source: 'a.log' } });
+  for (let at = from; at < to; ) {
+    const end = Math.min(to, (Math.floor(at / CHUNK) + 1) * CHUNK);
+    s.push(log.subarray(at, end));
+    at = end;
+  }
+  return s;
+}
+
+const lineStartAfter = (log: Buffer, at: number): number => log.indexOf(0x0a, at) + 1;
+
+describe('scanner probe', () => {
+  const log = Buffer.from(`${fillerLines(6000).join('\n')}\n`);
+
+  it('reads the scanner the detector opens', () => {
+    const s = scannedTo(log, 0, 4 * CHUNK);
+    expect(carriedState(s)).not.toBeNull();
+    expect(correlatorOf(s)?.capacity).toBe(1024);
+  });
+
+  it('finds two scanners alike at one offset, whatever line they started from', () => {
+    const at = 12 * CHUNK;
+    const later = lineStartAfter(log, at - LOOKBACK - 10_000);
+    expect(carriedState(scannedTo(log, later, at))).toBe(carriedState(scannedTo(log, 0, at)));
+  });
+
+  it('tells them apart when the later one has less than the lookback window behind it', () => {
+    const at = 12 * CHUNK;
+    const late = lineStartAfter(log, at - LOOKBACK / 2);
+    expect(carriedState(scannedTo(log, late, at))).not.toBe(carriedState(scannedTo(log, 0, at)));
+  });
+
+  it('tells them apart inside a record that began before the later one started', () => {
+    const record = Buffer.from(`${[...fillerLines(500), ...giantRecord(8 * LOOKBACK), ...fillerLines(500)].join('\n')}\n`);
+    const at = 8 * CHUNK;
+    const later = lineStartAfter(record, at - LOOKBACK - 10_000);
+    expect(carriedState(scannedTo(record, later, at))).not.toBe(carriedState(scannedTo(record, 0, at)));
+  });
+});
