@@ -10,14 +10,17 @@
 //    Both use the daemon's fetch settings (1 MiB per partition, 10 MiB per fetch, 2 partitions at
 //    once) and are timed from the client's creation, group join included. (b) must have stored
 //    exactly the generated rejections. The detector alone is timed on the same values (one
-//    scanner per partition, record() per value, no Kafka, no store): ns per message.
+//    scanner per partition, record() per value, no Kafka, no store), each partition's values
+//    of a chunk in one buffer and fed in a run, as kafkajs hands over a fetched batch: ns per
+//    value without a rejection (the target), µs per rejection, and ns per value overall.
 // 5. Alert latency: with a producer process streaming filler into the topic the daemon pieces
 //    consume (KafkaSource + Pipeline + createAlerting, Slack receiver → a local HTTP server,
 //    groupWait 0, evaluateInterval 100ms), a `535 … 2FA` line is produced for each of
 //    BENCH_KAFKA_ALERTS services (default 50) at BENCH_KAFKA_ALERT_EVERY_MS (default 200) apart;
 //    the latency is produce → the Slack request's arrival for that service.
 //
-// Knobs (environment): BENCH_KAFKA=0 skips both (in run.js); BENCH_KAFKA_MESSAGES,
+// Knobs (environment): BENCH_KAFKA=0 skips both (in run.js); BENCH_KAFKA_CASES (comma list of
+// detector, throughput, latency; default all three, which the targets need), BENCH_KAFKA_MESSAGES,
 // BENCH_KAFKA_REPS (default 3), BENCH_KAFKA_ALERTS, BENCH_KAFKA_ALERT_EVERY_MS,
 // BENCH_KAFKA_LOAD_RATE (background messages/s, default 50000; 0 = as fast as the producer can),
 // BENCH_SEED (default 7). Alone: `npm run build && node bench/kafka.js` prints the results as JSON.
@@ -47,17 +50,25 @@ const now = () => performance.now();
 export const runKafkaCases = async ({ log = (s) => console.log(`bench: kafka: ${s}`), seed = Number(process.env.BENCH_SEED ?? 7) } = {}) => {
   const messages = Number(process.env.BENCH_KAFKA_MESSAGES ?? 2_000_000);
   const reps = Number(process.env.BENCH_KAFKA_REPS ?? 3);
+  const cases = new Set((process.env.BENCH_KAFKA_CASES ?? 'detector,throughput,latency').split(',').map((c) => c.trim()));
   const dist = await distModules();
   const dir = mkdtempSync(join(tmpdir(), 'authwatch-bench-kafka-'));
   // The detector alone first, before the broker's JVM competes for the CPU.
-  log(`detector alone: ${messages} values, ${reps} runs`);
-  const detector = await detectorAlone(dist, messages, seed, reps);
-  log(`detector alone: ${detector.nsPerMessage.toFixed(0)} ns per message (median)`);
+  let detector;
+  if (cases.has('detector')) {
+    log(`detector alone: ${messages} values, ${reps} runs`);
+    detector = await detectorAlone(dist, messages, seed, reps);
+    log(`detector alone: ${detector.nsPerNonCandidate.toFixed(0)} ns per value without a rejection, ${(detector.nsPerRejection / 1000).toFixed(0)} µs per rejection, ${detector.nsPerMessage.toFixed(0)} ns per value overall (medians)`);
+  }
+  if (!cases.has('throughput') && !cases.has('latency')) {
+    rmSync(dir, { recursive: true, force: true });
+    return { throughput: { detector } };
+  }
   const broker = await openBroker(ROOT, log);
   try {
-    const throughput = await throughputCase({ broker, dist, dir, messages, reps, seed, log });
+    const throughput = cases.has('throughput') ? await throughputCase({ broker, dist, dir, messages, reps, seed, log }) : {};
     throughput.detector = detector;
-    const latency = await latencyCase({ broker, dist, dir, seed, log });
+    const latency = cases.has('latency') ? await latencyCase({ broker, dist, dir, seed, log }) : undefined;
     return { throughput, latency };
   } finally {
     await broker.stop();
@@ -78,8 +89,8 @@ export const kafkaTargets = (k) => {
     },
     {
       name: 'Kafka: matching cost ≤ 150 ns per message (detector alone, non-candidates)',
-      measured: `${t.detector.nsPerMessage.toFixed(0)} ns`,
-      met: t.detector.nsPerMessage <= 150,
+      measured: `${t.detector.nsPerNonCandidate.toFixed(0)} ns (every value, rejections included: ${t.detector.nsPerMessage.toFixed(0)} ns; a rejection: ${(t.detector.nsPerRejection / 1000).toFixed(0)} µs)`,
+      met: t.detector.nsPerNonCandidate <= 150,
     },
     {
       name: `alert latency p99 < 1 s (${l.samples} services, Kafka load running)`,
@@ -122,7 +133,11 @@ const distModules = async () => {
 
 /**
  * record() over every value, one scanner per partition as the pipeline has, `reps` scanner sets
- * fed chunk by chunk in rotating order; only the record() calls are timed.
+ * fed chunk by chunk in rotating order; only the record() calls are timed. Each chunk reaches
+ * the scanners a partition at a time, in offset order, as the pipeline hands over a fetched
+ * batch. The rejections are timed on their own: a rejection costs microseconds (decoding, MTA
+ * correlation over the lookback window), every other value should cost next to nothing, and
+ * the two figures answer different questions.
  */
 const detectorAlone = async (dist, count, seed, reps) => {
   const detector = dist.createDetector(dist.detectorOptions());
@@ -132,27 +147,77 @@ const detectorAlone = async (dist, count, seed, reps) => {
       return { meta, scanner: detector.open({ stream: `kafka:bench:${p}`, startOffset: 0, startLine: 1, meta }) };
     }),
   );
-  const ns = new Array(reps).fill(0n);
+  const cleanNs = new Array(reps).fill(0n);
+  const rejectionNs = new Array(reps).fill(0n);
   const found = new Array(reps).fill(0);
   let chunk = 0;
-  const truth = await forEachChunk(count, { seed }, (values, first) => {
+  const truth = await forEachChunk(count, { seed }, (generated, first, rejectionsAt) => {
+    const values = asFetched(generated, first);
+    const rejected = new Set(rejectionsAt);
     for (let k = 0; k < reps; k++) {
       const rep = (k + chunk) % reps;
-      const set = sets[rep];
       let n = 0;
-      const t0 = process.hrtime.bigint();
-      for (let i = 0; i < values.length; i++) {
-        const index = first + i;
-        const s = set[index % PARTITIONS];
-        n += s.scanner.record(values[i], Math.floor(index / PARTITIONS), s.meta).length;
+      for (let p = 0; p < PARTITIONS; p++) {
+        const { scanner, meta } = sets[rep][p];
+        // The chunk's values of partition p: indexes i with (first + i) % PARTITIONS === p.
+        const feed = (from, to) => {
+          for (let i = from; i < to; i += PARTITIONS) n += scanner.record(values[i], Math.floor((first + i) / PARTITIONS), meta).length;
+        };
+        let from = (((p - first) % PARTITIONS) + PARTITIONS) % PARTITIONS;
+        for (let i = from; ; i += PARTITIONS) {
+          if (i < values.length && !rejected.has(i)) continue;
+          const t0 = process.hrtime.bigint();
+          feed(from, i);
+          const t1 = process.hrtime.bigint();
+          cleanNs[rep] += t1 - t0;
+          if (i >= values.length) break;
+          feed(i, i + 1);
+          rejectionNs[rep] += process.hrtime.bigint() - t1;
+          from = i + PARTITIONS;
+        }
       }
-      ns[rep] += process.hrtime.bigint() - t0;
       found[rep] += n;
     }
     chunk++;
   });
-  const per = ns.map((x) => Number(x) / count);
-  return { messages: count, runs: reps, nsPerMessage: median(per), minNs: Math.min(...per), maxNs: Math.max(...per), detections: found[0], rejections: truth.rejections };
+  const clean = count - truth.rejections;
+  const per = cleanNs.map((x, rep) => Number(x + rejectionNs[rep]) / count);
+  const perClean = cleanNs.map((x) => Number(x) / clean);
+  const perRejection = rejectionNs.map((x) => Number(x) / Math.max(1, truth.rejections));
+  return {
+    messages: count,
+    runs: reps,
+    nsPerMessage: median(per),
+    minNs: Math.min(...per),
+    maxNs: Math.max(...per),
+    /** The values without a rejection: what a message costs when there is nothing in it. */
+    nsPerNonCandidate: median(perClean),
+    nsPerRejection: median(perRejection),
+    detections: found[0],
+    rejections: truth.rejections,
+  };
+};
+
+/**
+ * The values as kafkajs hands them over: views into one buffer per partition (the fetch
+ * response), each partition's values back to back in offset order, not scattered over the
+ * small allocations they were generated in.
+ */
+const asFetched = (values, first) => {
+  const out = new Array(values.length);
+  for (let p = 0; p < PARTITIONS; p++) {
+    const from = (((p - first) % PARTITIONS) + PARTITIONS) % PARTITIONS;
+    let bytes = 0;
+    for (let i = from; i < values.length; i += PARTITIONS) bytes += values[i].length;
+    const response = Buffer.allocUnsafe(bytes);
+    let at = 0;
+    for (let i = from; i < values.length; i += PARTITIONS) {
+      values[i].copy(response, at);
+      out[i] = response.subarray(at, at + values[i].length);
+      at += values[i].length;
+    }
+  }
+  return out;
 };
 
 const throughputCase = async ({ broker, dist, dir, messages, reps, seed, log }) => {
@@ -440,5 +505,6 @@ const startLoad = (brokers, topic, seed, rate, seconds) => {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await runKafkaCases();
   console.log(JSON.stringify(results, null, 2));
-  for (const t of kafkaTargets(results)) console.log(`target ${t.name}: ${t.measured} ${t.met ? 'met' : 'NOT met'}`);
+  const all = results.latency !== undefined && results.throughput.bare !== undefined && results.throughput.detector !== undefined;
+  if (all) for (const t of kafkaTargets(results)) console.log(`target ${t.name}: ${t.measured} ${t.met ? 'met' : 'NOT met'}`);
 }

@@ -167,28 +167,31 @@ export class Prefilter {
   }
 
   /**
-   * The kernel memory `newlinesIfClean` reads, SLICE_BYTES long. A caller that owns this
-   * Prefilter (nobody else scans with it, since scan and has overwrite the area) copies data
-   * here once and may keep it between calls: the bytes checked can then be copied on in bulk.
+   * The kernel memory `hasStaged` reads, SLICE_BYTES long. A caller that owns this Prefilter
+   * (nobody else scans with it, since scan and has overwrite the area) copies data here once
+   * and may keep it between calls: the bytes checked can then be copied on in bulk.
    */
   stagingArea(): Buffer {
     return this.kernel.slice.subarray(0, SLICE_BYTES);
   }
 
   /**
-   * Newlines in stagingArea()[from, to), or -1 when a needle lies entirely within it (what
-   * `has` answers for the same bytes). Bytes after `to` are never matched, so the area may hold
-   * anything there.
+   * `has` for bytes already in the staging area: whether a needle lies entirely within
+   * stagingArea()[from, to). Bytes after `to` are never matched, so the area may hold anything
+   * there.
    */
-  newlinesIfClean(from: number, to: number): number {
+  hasStaged(from: number, to: number): boolean {
     const k = this.kernel;
+    this.learn(k.slice, from, to);
+    this.watch(to - from);
     for (let q = from; q < to; ) {
       const f = k.find(q, to);
-      if (f < 0 || f >= to) break;
-      if (this.verify(k.slice, f, from, to) >= 0) return -1;
+      if (f < 0 || f >= to) return false;
+      if (this.verify(k.slice, f, from, to) >= 0) return true;
+      this.wasted++;
       q = f + 1;
     }
-    return k.count(from, to);
+    return false;
   }
 }
 

@@ -7,6 +7,8 @@ import { MtaCorrelator, submitterName } from './mta-correlation.js';
 import type { Prefilter } from './prefilter.js';
 import { hasNeedle, longLineStarts, looksBinary, prefilterFor } from './prefilter.js';
 import { alwaysOpens, RecordTracker, SHAPE_HEAD_CHARS } from './record-grouping.js';
+import type { RecordStaging } from './record-staging.js';
+import { recordStagingFor } from './record-staging.js';
 import { credentialFingerprint, redact, redactWithSecret } from './redact.js';
 import { resolveService } from './service-resolution.js';
 import type { AwaitMark } from './risk/awaited-lines.js';
@@ -173,13 +175,24 @@ export class ByteStreamScanner implements StreamScanner {
   }
 
   record(value: Buffer, offset: number, meta: RecordMeta): Detection[] {
-    const out: Detection[] = [];
     this.stats.bytes += value.length;
+    // Most messages hold no needle and no exchange awaits a follow-up line: staged for the
+    // window, their lines counted, nothing split or decoded. Within maxLineBytes, no line of
+    // theirs can be over-long.
+    if (value.length <= this.config.maxLineBytes && !this.signals.wantsNext()) {
+      const lines = this.recordStaging().add(this.window, value, this.config);
+      if (lines >= 0) {
+        this.stats.lines += lines;
+        return [];
+      }
+    }
+    // Everything below reads the window, which must hold every earlier message.
+    this.staging?.flush(this.window);
+    const out: Detection[] = [];
     const windowBase = this.window.end;
     this.window.append(value);
     if (value.length > 0 && value[value.length - 1] !== NL) this.window.append(NL_BYTE);
-    // Most messages hold no needle and no exchange awaits a follow-up line: count their lines
-    // and move on without splitting them.
+    // Messages too large to stage may still hold no needle: count their lines, long ones too.
     if (!this.signals.wantsNext() && !prefilterFor(this.config.needles).has(value)) {
       this.countRecordLines(value);
       return out;
@@ -217,6 +230,13 @@ export class ByteStreamScanner implements StreamScanner {
       if (end - start > this.config.maxLineBytes) this.stats.longLines++;
       start = end + 1;
     }
+  }
+
+  /** Where messages wait to enter the window (record-staging.ts); looked up by the first record(). */
+  private staging: RecordStaging | undefined;
+
+  private recordStaging(): RecordStaging {
+    return (this.staging ??= recordStagingFor(this.config.needles, this.config.detectionNeedles));
   }
 
   private extendPartial(tail: Buffer): void {

@@ -1,4 +1,4 @@
-import type { ChunkBatch, Detection, Detector, Evidence, RecordsBatch, ScanStats, SourceBatch, StreamScanner } from './contracts.js';
+import type { ChunkBatch, Detection, Detector, Evidence, RecordMeta, RecordsBatch, ScanStats, SourceBatch, StreamScanner } from './contracts.js';
 import { newScanStats } from './contracts.js';
 import type { CheckpointWrite } from './store/events.js';
 import { telemetry } from './telemetry/metrics.js';
@@ -70,20 +70,32 @@ export class BatchScanner {
     return { detections, checkpoints, evidence, settle: () => (batch.eof ? this.drop(key) : undefined) };
   }
 
+  /**
+   * The loop runs once per Kafka message, so it allocates nothing for a message without key
+   * and headers (they all share one frozen meta) and a plain literal for the others: Node 20
+   * builds `{ ...meta, key }` through a slow path that costs about a microsecond per object,
+   * more than the scan itself.
+   */
   private scanRecords(batch: RecordsBatch): ScannedBatch {
     const key = keyOf(batch);
     let scanner = this.scanners.get(key);
-    const meta = { source: batch.sourceId, topic: batch.topic, partition: batch.partition };
+    const { sourceId: source, topic, partition } = batch;
     if (!scanner) {
-      scanner = this.detector.open({ stream: batch.stream, startOffset: 0, startLine: 1, meta });
+      scanner = this.detector.open({ stream: batch.stream, startOffset: 0, startLine: 1, meta: { source, topic, partition } });
       this.scanners.set(key, scanner);
     }
     const before = { ...scanner.stats };
     const detections: Detection[] = [];
+    const bare: RecordMeta = Object.freeze({ source, topic, partition, key: null, headers: NO_HEADERS });
     for (const r of batch.records) {
       // A tombstone carries no log line; it is counted, not scanned.
-      if (r.value === null) this.closed.malformed++;
-      else detections.push(...scanner.record(r.value, r.offset, { ...meta, key: r.key, headers: r.headers }));
+      if (r.value === null) {
+        this.closed.malformed++;
+        continue;
+      }
+      const meta = r.key === null && isEmpty(r.headers) ? bare : { source, topic, partition, key: r.key, headers: r.headers };
+      const found = scanner.record(r.value, r.offset, meta);
+      for (const d of found) detections.push(d);
     }
     telemetry.scanned(batch.sourceId, before, scanner.stats);
     const evidence = scanner.drainEvidence?.() ?? [];
@@ -96,6 +108,14 @@ export class BatchScanner {
     addStats(this.closed, s.stats);
     this.scanners.delete(key);
   }
+}
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Without the array Object.keys would build: this runs once per message. */
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 const keyOf = (batch: SourceBatch): string => `${batch.sourceId}\u0000${batch.stream}`;

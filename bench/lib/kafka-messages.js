@@ -9,7 +9,8 @@ import { backgroundLine, rejectionLine, rng } from './corpus.js';
 export const CHUNK = 10_000;
 
 /**
- * Calls `onChunk(values, firstIndex)` for `count` values (Buffers), CHUNK at a time, in order;
+ * Calls `onChunk(values, firstIndex, rejectionsAt)` for `count` values (Buffers), CHUNK at a
+ * time, in order (`rejectionsAt`: ascending indexes into `values` of the rejections);
  * awaits it, so a producer can keep a bounded number of sends in flight. Resolves with the
  * ground truth: rejections per kind and in total, and the bytes of all values.
  */
@@ -22,6 +23,7 @@ export const forEachChunk = async (count, { seed, rejectEvery = 10_000 }, onChun
   for (let first = 0; first < count; first += CHUNK) {
     const n = Math.min(CHUNK, count - first);
     const values = new Array(n);
+    const rejectionsAt = [];
     for (let i = 0; i < n; i++) {
       if (r.int(20) === 0) second++;
       let text;
@@ -29,6 +31,7 @@ export const forEachChunk = async (count, { seed, rejectEvery = 10_000 }, onChun
         const rej = rejectionLine(r, second);
         kinds[rej.kind] = (kinds[rej.kind] ?? 0) + 1;
         rejections++;
+        rejectionsAt.push(i);
         text = rej.text;
       } else {
         text = traced(backgroundLine(r, second), r);
@@ -37,7 +40,7 @@ export const forEachChunk = async (count, { seed, rejectEvery = 10_000 }, onChun
       bytes += value.length;
       values[i] = value;
     }
-    await onChunk(values, first);
+    await onChunk(values, first, rejectionsAt);
   }
   return { count, rejections, kinds, bytes };
 };

@@ -109,7 +109,7 @@ export class KafkaBatchProcessor {
       }
     }
 
-    const fresh = st.next === undefined ? batch.messages : batch.messages.filter((m) => m.offset >= (st.next ?? 0));
+    const fresh = unstored(batch.messages, st.next);
     const lastFetched = batch.messages[batch.messages.length - 1];
     if (fresh.length === 0) {
       // All already stored (a batch fetched before a seek took effect): just move past them.
@@ -119,7 +119,7 @@ export class KafkaBatchProcessor {
 
     for (let i = 0; i < fresh.length; i += this.opts.maxRecordsPerBatch) {
       if (!batch.isActive() || this.deps.signal.aborted) return;
-      const part = fresh.slice(i, i + this.opts.maxRecordsPerBatch);
+      const part = fresh.length <= this.opts.maxRecordsPerBatch ? fresh : fresh.slice(i, i + this.opts.maxRecordsPerBatch);
       const last = part[part.length - 1];
       if (!last) return;
       // The final part also covers records the client filtered out after it (transaction
@@ -254,6 +254,15 @@ export class KafkaBatchProcessor {
     }
     return st;
   }
+}
+
+/**
+ * The messages at or after `next`. Offsets ascend, so usually the whole batch qualifies and is
+ * returned as it is, without copying thousands of references.
+ */
+function unstored(messages: readonly ClientMessage[], next: number | undefined): readonly ClientMessage[] {
+  if (next === undefined || (messages[0]?.offset ?? next) >= next) return messages;
+  return messages.filter((m) => m.offset >= next);
 }
 
 const message = (err: unknown): string => (err instanceof Error ? err.message : String(err));

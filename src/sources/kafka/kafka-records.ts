@@ -45,14 +45,22 @@ export function recordsBatch(
  * text; a key that is not valid UTF-8 becomes null and such a header is left out.
  */
 function toRecord(m: ClientMessage): KafkaRecord {
-  const headers: Record<string, string> = {};
-  for (const [name, values] of Object.entries(m.headers)) {
+  return { value: m.value, offset: m.offset, key: m.key ? utf8(m.key) : null, headers: textHeaders(m.headers) };
+}
+
+/** Shared by every message without headers, most log messages. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+function textHeaders(raw: ClientMessage['headers']): Readonly<Record<string, string>> {
+  let headers: Record<string, string> | undefined;
+  for (const name in raw) {
+    const values = raw[name] ?? [];
     // Kafka allows a header to repeat; like the Java client's lastHeader(), the last one wins.
     const last = values[values.length - 1];
     const text = last ? utf8(last) : null;
-    if (text !== null) headers[name] = text;
+    if (text !== null) (headers ??= {})[name] = text;
   }
-  return { value: m.value, offset: m.offset, key: m.key ? utf8(m.key) : null, headers };
+  return headers ?? NO_HEADERS;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
