@@ -25,6 +25,8 @@ const MAX_RECORD_GAP = 64 * 1024;
 const NO_LINES: readonly number[] = [];
 /** Tail of a record gap copied first when walking back to a record opener. Bytes; 1 KiB. */
 const GAP_TAIL_BYTES = 1024;
+/** The bytes `looksBinary` counts, plus NUL: a line without any of them is text. */
+const CONTROL_CHAR_RE = /[\x00-\x08\x0a\x0b\x0e-\x1a\x1c-\x1f\x7f]/;
 
 /** Everything a scanner needs, resolved from the detector's options. */
 export interface ScannerConfig {
@@ -64,7 +66,10 @@ export class ByteStreamScanner implements StreamScanner {
   private readonly window: LookbackWindow;
   private readonly correlator: MtaCorrelator;
   private readonly records = new RecordTracker();
+  /** Finds every needle: used while recovery evidence is wanted. */
   private readonly prefilter: Prefilter;
+  /** Finds the detection needles only: the common evidence lines (`status=sent`) never flag. */
+  private readonly detectionPrefilter: Prefilter;
   /** Stream offset just past the last byte pushed. */
   private offset: number;
   private complete: number;
@@ -93,6 +98,7 @@ export class ByteStreamScanner implements StreamScanner {
     this.window = new LookbackWindow(config.lookbackBytes, init.startOffset);
     this.correlator = new MtaCorrelator(this.window);
     this.prefilter = prefilterFor(config.needles);
+    this.detectionPrefilter = prefilterFor(config.detectionNeedles);
     this.signals = new StreamSignals(this.window);
   }
 
@@ -137,8 +143,10 @@ export class ByteStreamScanner implements StreamScanner {
     const lastNl = chunk.lastIndexOf(NL);
     if (lastNl >= pos) {
       const end = lastNl + 1;
+      // Without evidence wanted, lines with only an evidence needle would be dropped anyway.
+      const detectionOnly = !this.config.evidenceWanted();
       // One kernel pass gives the candidate lines, their line numbers and the line count.
-      const found = this.prefilter.scan(chunk, pos, end);
+      const found = (detectionOnly ? this.detectionPrefilter : this.prefilter).scan(chunk, pos, end);
       const long = end - 1 - pos > max ? longLineStarts(chunk, pos, end, max) : NO_LINES;
       let li = 0;
       for (let i = 0; i < found.starts.length; i++) {
@@ -147,7 +155,7 @@ export class ByteStreamScanner implements StreamScanner {
         // An over-long candidate is counted with the other long lines, never decoded.
         if (long[li] === start) continue;
         const lineEnd = found.ends[i] as number;
-        this.candidate(chunk.subarray(start, lineEnd), chunkOffset + start, this.lineNo + (found.lineIndex[i] as number), out);
+        this.candidate(chunk.subarray(start, lineEnd), chunkOffset + start, this.lineNo + (found.lineIndex[i] as number), out, detectionOnly);
       }
       this.stats.longLines += long.length;
       this.lineNo += found.newlines;
@@ -266,11 +274,12 @@ export class ByteStreamScanner implements StreamScanner {
    */
   private read(line: Buffer, start: number, counted = true): ReadLine | null {
     if (counted) this.stats.candidates++;
-    if (looksBinary(line)) {
+    let text = line.toString('utf8');
+    // Control characters decode one to one, so a text without any cannot be binary.
+    if (CONTROL_CHAR_RE.test(text) && looksBinary(line)) {
       this.stats.binaryLines++;
       return null;
     }
-    let text = line.toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
     const found = this.signals.examine(text, start, this.config.evidenceWanted());
     const outcome = analyzeLine(text, this.config.now(), { hits: found.hits, frame: found.evidence.length > 0 });
@@ -296,9 +305,10 @@ export class ByteStreamScanner implements StreamScanner {
     });
   }
 
-  private candidate(line: Buffer, start: number, lineNo: number, out: Detection[]): void {
+  /** `hasDetectionNeedle`: the line is known to hold a detection needle, so it is never skippable. */
+  private candidate(line: Buffer, start: number, lineNo: number, out: Detection[], hasDetectionNeedle = false): void {
     this.catchUp(start, out);
-    if (this.skippable(line)) return;
+    if (!hasDetectionNeedle && this.skippable(line)) return;
     const read = this.read(line, start);
     // The lines after this one are read too while an exchange awaits them.
     this.awaited = this.signals.wantsNext() ? { from: start + line.length + 1, line: lineNo + 1 } : null;
@@ -314,7 +324,11 @@ export class ByteStreamScanner implements StreamScanner {
   /** Feeds the record tracker the lines since the last one it saw, then this one. */
   private trackRecord(text: string, start: number, lineNo: number, length: number): void {
     const t = this.records;
-    if (t.lastLine !== 0 && lineNo > t.lastLine + 1) {
+    const head = text.slice(0, SHAPE_HEAD_CHARS);
+    if (t.lastLine !== 0 && lineNo > t.lastLine + 1 && alwaysOpens(head)) {
+      // The line opens a record whatever the gap held: no need to read the gap.
+      t.reset();
+    } else if (t.lastLine !== 0 && lineNo > t.lastLine + 1) {
       const gapStart = this.recordEnd;
       if (gapStart < this.window.start || start - gapStart > MAX_RECORD_GAP || gapStart < 0) t.reset();
       else {
@@ -354,7 +368,7 @@ export class ByteStreamScanner implements StreamScanner {
         }
       }
     }
-    t.advance(lineNo, text.slice(0, SHAPE_HEAD_CHARS));
+    t.advance(lineNo, head);
     this.recordEnd = start + length + 1;
   }
 
