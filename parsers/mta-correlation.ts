@@ -30,6 +30,17 @@ export const queueRefOf = (line: string, syslogBody: string | null, program: str
   return null;
 };
 
+/** The Postfix lines that name a submitter, by what follows `<queue id>: `. */
+type PostfixLine = 'from' | 'client' | 'pickup';
+const POSTFIX_LINES: readonly PostfixLine[] = ['from', 'client', 'pickup'];
+const POSTFIX_MARKS: Readonly<Record<PostfixLine, Buffer>> = {
+  from: Buffer.from('from=<'),
+  client: Buffer.from('client='),
+  pickup: Buffer.from('uid='),
+};
+const ID_CHAR = /^[0-9A-Za-z]$/;
+const FROM_RE = /: from=<([^>\s]{1,320})>/;
+
 /** Longest submission line decoded. Bytes each side of the match; 4 KiB. */
 const MAX_CONTEXT = 4096;
 
@@ -85,21 +96,48 @@ export class MtaCorrelator {
   private lineOf(needle: string, before: number, after: number): string | null {
     const bytes = Buffer.from(needle, 'latin1');
     const at = this.window.lastIndexOf(bytes, before, Math.max(0, after - bytes.length));
-    if (at < 0) return null;
+    return at < 0 ? null : this.lineAround(at);
+  }
+
+  private lineAround(at: number): string | null {
     const line = this.window.lineAt(at, MAX_CONTEXT);
     return line === null ? null : line.bytes.toString('utf8');
   }
 
+  /**
+   * The latest `from=<`, `client=` and `uid=` lines of a Postfix queue id, in one backward walk
+   * over the id's occurrences: a miss then costs one pass over the window, not one per line kind.
+   */
+  private postfixLines(qid: string, before: number, after: number): Partial<Record<PostfixLine, string | null>> {
+    const prefix = Buffer.from(`${qid}: `, 'latin1');
+    const longest = Math.max(...POSTFIX_LINES.map((k) => POSTFIX_MARKS[k].length));
+    const found: Partial<Record<PostfixLine, string | null>> = {};
+    let end = before;
+    for (;;) {
+      const at = this.window.lastIndexOf(prefix, end, Math.max(0, after - prefix.length - longest));
+      if (at < 0) return found;
+      end = at + prefix.length - 1;
+      // `…X<qid>: ` is another, longer id.
+      if (ID_CHAR.test(this.window.slice(at - 1, at).toString('latin1'))) continue;
+      const tail = this.window.slice(at + prefix.length, at + prefix.length + longest);
+      for (const kind of POSTFIX_LINES) {
+        const mark = POSTFIX_MARKS[kind];
+        const whole = prefix.length + mark.length;
+        if (kind in found || at + whole > before || at < after - whole || !tail.subarray(0, mark.length).equals(mark)) continue;
+        found[kind] = this.lineAround(at);
+        // A sender decides the service name on its own (see postfix()).
+        if (kind === 'from' && field(FROM_RE, found.from ?? '') !== null) return found;
+      }
+      if (POSTFIX_LINES.every((k) => k in found)) return found;
+    }
+  }
+
   private postfix(qid: string, before: number, after: number): Submitter | null {
-    const from = this.lineOf(`${qid}: from=<`, before, after);
-    // A sender decides the service name on its own; the other two lookups can each scan the
-    // whole window backwards (milliseconds for 8 MiB) when their line is not there.
-    const early = field(/: from=<([^>\s]{1,320})>/, from ?? '');
+    const { from = null, client = null, pickup = null } = this.postfixLines(qid, before, after);
+    const early = field(FROM_RE, from ?? '');
     if (early !== null) return { sender: early, authUser: null, clientHost: null, uid: null };
-    const client = this.lineOf(`${qid}: client=`, before, after);
-    const pickup = this.lineOf(`${qid}: uid=`, before, after);
     if (from === null && client === null && pickup === null) return null;
-    const sender = field(/: from=<([^>\s]{1,320})>/, from ?? '') ?? field(/ from=<([^>\s]{1,320})>/, pickup ?? '');
+    const sender = field(FROM_RE, from ?? '') ?? field(/ from=<([^>\s]{1,320})>/, pickup ?? '');
     return {
       sender,
       authUser: field(/\bsasl_username=([^\s,]{1,320})/, client ?? ''),

@@ -19,6 +19,25 @@ describe('Postfix queue-id attribution', () => {
     }
   });
 
+  it('walks past the id’s other lines to the latest submission line of each kind', () => {
+    const qid = 'CCCC33333';
+    const retries = Array.from({ length: 40 }, (_, i) => `Mar  4 10:00:01 mx postfix/qmgr[1]: ${qid}: to=<r${i}@example.org>, status=deferred (queued)`);
+    const cases: Array<[string[], string]> = [
+      // The newest from= wins over an older one; retries in between are walked past.
+      [[`Mar  4 10:00:00 mx postfix/qmgr[1]: ${qid}: from=<old@example.com>, size=1`, `Mar  4 10:00:00 mx postfix/qmgr[1]: ${qid}: from=<new@example.com>, size=1`, ...retries], 'new@example.com'],
+      // A bounce sender (from=<>) leaves the SASL user of an older client= line.
+      [[`Mar  4 10:00:00 mx postfix/smtpd[2]: ${qid}: client=h[10.0.0.1], sasl_method=PLAIN, sasl_username=u7`, ...retries, `Mar  4 10:00:00 mx postfix/qmgr[1]: ${qid}: from=<>, size=1`], 'u7'],
+      // Another id that ends the same way is not this one.
+      [[`Mar  4 10:00:00 mx postfix/qmgr[1]: XCCCC33333: from=<not-me@example.com>, size=1`, `Mar  4 10:00:00 mx postfix/pickup[3]: ${qid}: uid=42 from=<>`, ...retries], 'uid:42'],
+    ];
+    for (const [before, service] of cases) {
+      for (const size of [0, 5, 64]) {
+        const { detections } = scanAll(lines(...before, deferred(qid)), size);
+        expect(detections[0], `${service}, chunks of ${size}`).toMatchObject({ service, serviceVia: 'mta' });
+      }
+    }
+  });
+
   it('does not take another queue id’s submission', () => {
     const { detections } = scanAll(lines('Mar  4 10:00:00 mx postfix/qmgr[1]: BBBB22222: from=<other@example.com>, size=1', deferred('AAAA11111')));
     expect(detections[0]).toMatchObject({ service: 'postfix/smtp@mx', serviceVia: 'program' });
