@@ -1,11 +1,12 @@
 import { open } from 'node:fs/promises';
-import type { Detection, ScanStats } from '../contracts.js';
+import type { Detection, Detector, ScanStats } from '../contracts.js';
 import { newScanStats } from '../contracts.js';
 import type { EventStore } from '../store/events.js';
 import { isGzipFile } from '../sources/file-chunks.js';
 import { DetectionSink } from './detection-sink.js';
 import { FileAssembly, type RangeCounts } from './file-assembly.js';
 import { planRanges, plainFileStream, rangeCount, type PlanOptions } from './range-plan.js';
+import { runTask } from './range-scan.js';
 import type { ScanTask, WorkerMessage, WorkerSetup } from './scan-task.js';
 import type { TaskChannel } from './task-channel.js';
 import { WorkerPool } from './worker-pool.js';
@@ -26,6 +27,11 @@ export interface ThreadedScanOptions extends PlanOptions {
   /** A file that could not be read, or not to its end; called in its turn. */
   readonly onFileError: (path: string, err: unknown) => void;
   readonly workerUrl?: URL;
+  /**
+   * The main thread's detector, built from the same config as the workers': given, the main
+   * thread scans too, as one of the `threads`, so the scan starts before any worker has loaded.
+   */
+  readonly inlineDetector?: Detector;
 }
 
 export interface ThreadedScanResult extends RangeCounts {
@@ -39,14 +45,17 @@ type Prepared = { readonly tasks: ScanTask[]; readonly channels: Array<TaskChann
 const FILES_AHEAD_PER_THREAD = 4;
 
 /**
- * `scan --threads N`: files go to N worker threads as tasks (a large plain file as several
- * ranges), and the results are stored and reported in the order a single-threaded scan
- * produces them, with the same line numbers and counters (see file-assembly.ts for why they
- * are the same).
+ * `scan --threads N`: files go as tasks (a large plain file as several ranges) to N threads,
+ * worker threads and, given `inlineDetector`, the main thread; the results are stored and
+ * reported in the order a single-threaded scan produces them, with the same line numbers and
+ * counters (see file-assembly.ts for why they are the same).
  */
 export async function threadedScan(items: readonly ScanItem[], opts: ThreadedScanOptions): Promise<ThreadedScanResult> {
-  const pool = new WorkerPool(opts.threads, opts.setup, opts.workerUrl);
-  pool.start(items.filter((i) => i.kind === 'file').length);
+  const inline = opts.inlineDetector;
+  const pool = new WorkerPool(opts.threads, opts.setup, {
+    ...(opts.workerUrl && { url: opts.workerUrl }),
+    ...(inline && { inline: (task, post, cancelled) => runTask(task, inline, post, cancelled) }),
+  });
   const counts: RangeCounts = { ranges: 0, reseeded: 0, restarted: 0 };
   let lastId = 0;
   const taskId = (): number => ++lastId;

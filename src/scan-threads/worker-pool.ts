@@ -8,6 +8,19 @@ interface Job {
   readonly channel: TaskChannel<WorkerMessage>;
 }
 
+/** Runs a task in the calling thread (see range-scan.ts), posting what a worker would post. */
+export type InlineRunner = (task: ScanTask, post: (m: WorkerMessage) => void, cancelled: () => boolean) => Promise<void>;
+
+export interface PoolOptions {
+  /** The worker entry; default: scanWorkerUrl(). */
+  readonly url?: URL;
+  /**
+   * Makes the main thread one of the pool's lanes: it takes a task at once, while the workers
+   * take ~0.1 s to load, and leaves one CPU fewer to wait on.
+   */
+  readonly inline?: InlineRunner;
+}
+
 /**
  * The compiled worker entry. Run from the TypeScript sources (the tests do), it is the one in
  * dist/: a worker thread cannot load a .ts file.
@@ -18,26 +31,32 @@ export function scanWorkerUrl(): URL {
 }
 
 /**
- * Up to `size` worker threads taking tasks from one queue, one task each at a time; workers
- * start as tasks arrive. A task's messages come through its channel; a worker that throws or
- * exits ends its task with an error and is replaced, so no channel waits forever.
+ * `size` lanes taking tasks from one queue, one task each at a time: worker threads, started
+ * as tasks arrive, and optionally the main thread itself. A task's messages come through its
+ * channel; a worker that throws or exits ends its task with an error and is replaced, so no
+ * channel waits forever.
  */
 export class WorkerPool {
   private readonly queue: Job[] = [];
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Job>();
   private readonly live = new Set<Worker>();
+  private readonly maxWorkers: number;
+  private readonly url: URL;
+  private readonly inline: InlineRunner | undefined;
+  /** The task the main thread is running, if any. */
+  private inlineJob: Job | null = null;
+  private readonly cancelled = new Set<number>();
   private closed = false;
 
   constructor(
-    private readonly size: number,
+    size: number,
     private readonly setup: WorkerSetup,
-    private readonly url: URL = scanWorkerUrl(),
-  ) {}
-
-  /** Starts workers ahead of their first task (they take ~0.1 s to load), up to the pool size. */
-  start(count: number): void {
-    while (!this.closed && this.live.size < Math.min(count, this.size)) this.idle.push(this.spawn());
+    options: PoolOptions = {},
+  ) {
+    this.inline = options.inline;
+    this.url = options.url ?? scanWorkerUrl();
+    this.maxWorkers = Math.max(1, this.inline === undefined ? size : size - 1);
   }
 
   /** Queues a task; `urgent` puts it first (the main thread waits for it). */
@@ -60,6 +79,10 @@ export class WorkerPool {
       this.queue.splice(i, 1)[0]?.channel.close();
       return;
     }
+    if (this.inlineJob?.task.id === id) {
+      this.inlineJob.channel.close();
+      this.cancelled.add(id);
+    }
     for (const [worker, job] of this.busy) {
       if (job.task.id !== id) continue;
       job.channel.close();
@@ -67,10 +90,11 @@ export class WorkerPool {
     }
   }
 
-  /** Stops every worker; queued tasks are dropped. */
+  /** Stops every worker; queued tasks are dropped, a task running in this thread is told to stop. */
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.channel.close();
+    if (this.inlineJob !== null) this.cancel(this.inlineJob.task.id);
     const workers = [...this.live];
     this.live.clear();
     this.idle.length = 0;
@@ -81,15 +105,41 @@ export class WorkerPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
+      if (this.inline !== undefined && this.inlineJob === null) {
+        this.runInline(this.queue.shift() as Job, this.inline);
+        continue;
+      }
       let worker = this.idle.pop();
       if (worker === undefined) {
-        if (this.live.size >= this.size) return;
+        if (this.live.size >= this.maxWorkers) return;
         worker = this.spawn();
       }
       const job = this.queue.shift() as Job;
       this.busy.set(worker, job);
       worker.postMessage({ type: 'task', task: job.task });
     }
+  }
+
+  private runInline(job: Job, inline: InlineRunner): void {
+    this.inlineJob = job;
+    const id = job.task.id;
+    const finish = (): void => {
+      if (this.inlineJob !== job) return;
+      this.inlineJob = null;
+      this.cancelled.delete(id);
+      job.channel.close();
+      if (!this.closed) this.dispatch();
+    };
+    const post = (m: WorkerMessage): void => {
+      job.channel.push(m);
+      if (m.type === 'end') finish();
+    };
+    // Started on the next turn, so that queuing a task never runs a scan inside the caller.
+    setImmediate(() => {
+      inline(job.task, post, () => this.cancelled.has(id))
+        .catch((err: unknown) => post({ type: 'end', id, state: null, error: { message: errorMessage(err) } }))
+        .finally(finish);
+    });
   }
 
   private spawn(): Worker {

@@ -145,8 +145,8 @@ describe('authwatch scan --threads', () => {
   it('documents --threads in the help, and keeps the range size option out of it', async () => {
     const r = await runCli(['scan', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/--threads <n>\s+worker threads/);
-    expect(r.stdout).toContain('with the same results as --threads 1');
+    expect(r.stdout).toMatch(/--threads <n>\s+threads scanning files/);
+    expect(r.stdout).toMatch(/with the same results as\s+--threads 1/);
     expect(r.stdout).not.toContain('--range-bytes');
   });
 });

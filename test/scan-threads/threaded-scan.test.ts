@@ -3,6 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Detection } from '../../src/contracts.js';
+import { createDetector } from '../../parsers/index.js';
+import { loadConfig } from '../../src/config/load.js';
+import { detectorOptions } from '../../src/detector-options.js';
 import { openDb } from '../../src/store/db.js';
 import { EventStore } from '../../src/store/events.js';
 import { threadedScan, type ThreadedScanResult } from '../../src/scan-threads/threaded-scan.js';
@@ -25,7 +28,13 @@ interface Scanned extends ThreadedScanResult {
 /** Everything a detection carries, line and position included. */
 const image = (d: Detection) => ({ ...d });
 
-async function scan(dir: string, paths: string[], threads: number, rangeBytes: number, workerUrl?: URL): Promise<Scanned> {
+interface Lanes {
+  /** Scan in the main thread too, as `scan` does. */
+  readonly inline?: boolean;
+  readonly workerUrl?: URL;
+}
+
+async function scan(dir: string, paths: string[], threads: number, rangeBytes: number, lanes: Lanes = {}): Promise<Scanned> {
   const config = join(dir, 'config.yaml');
   writeFileSync(config, `detector:\n  lookbackBytes: ${LOOKBACK}\n`);
   const db = openDb(join(dir, `t${threads}-${rangeBytes}-${Math.random()}.sqlite`));
@@ -42,7 +51,8 @@ async function scan(dir: string, paths: string[], threads: number, rangeBytes: n
         store: new EventStore(db),
         onDetections: (all) => found.push(...all.map(image)),
         onFileError: (path, err) => errors.push(`${path}: ${(err as Error).message}`),
-        ...(workerUrl && { workerUrl }),
+        ...(lanes.workerUrl && { workerUrl: lanes.workerUrl }),
+        ...(lanes.inline && { inlineDetector: createDetector(detectorOptions(loadConfig(config, {}))) }),
       },
     );
     return { ...result, found, errors };
@@ -60,8 +70,12 @@ describe('threadedScan', () => {
     const services = new Set(whole.found.map((d) => (d as Detection).service));
     // Queue-id correlation across an edge, and the lines right before and after edges.
     for (const s of ['edge-0@example.com', 'edge-10@example.com', 'last-before-0', 'last-before-22']) expect(services).toContain(s);
-    for (const threads of [2, 4]) {
-      const split = await scan(dir, [path], threads, RANGE);
+    for (const [threads, inline] of [
+      [2, false],
+      [2, true],
+      [4, true],
+    ] as const) {
+      const split = await scan(dir, [path], threads, RANGE, { inline });
       expect(split.ranges).toBe(24);
       expect({ reseeded: split.reseeded, restarted: split.restarted }).toEqual({ reseeded: 0, restarted: 0 });
       expect(split.found).toEqual(whole.found);
@@ -120,7 +134,7 @@ describe('threadedScan', () => {
     );
     const paths = ['a.log', 'b.log', 'c.log'].map((f) => join(dir, f));
     for (const p of paths) writeFileSync(p, 'one line\n');
-    const result = await scan(dir, paths, 1, WHOLE, pathToFileURL(worker));
+    const result = await scan(dir, paths, 1, WHOLE, { workerUrl: pathToFileURL(worker) });
     expect(result.errors).toEqual([`${paths[0]}: worker failed on purpose`]);
   });
 });

@@ -36,14 +36,14 @@ interface ScanOptions {
 
 const THREADS_HELP = `
 Threads:
-  --threads N scans on N worker threads with the same results as --threads 1: the same
-  detections and line numbers, stored events, stats, output order (file order, then line
-  order) and exit code. Files are shared out among the threads; a plain file of 32 MiB or more
-  (more with a large detector.lookbackBytes) is also cut into N ranges, each scanned after
-  re-reading the lookback window before it, so that queue-id correlation and multi-line
-  records see what a single thread sees there; a range that starts in another state than the
-  previous one ended in is scanned again. Gzip files are scanned whole; stdin is read by the
-  main thread.`;
+  --threads N scans on N threads (the main one and N-1 workers) with the same results as
+  --threads 1: the same detections and line numbers, stored events, stats, output order (file
+  order, then line order) and exit code. Files are shared out among the threads; a plain file
+  of 32 MiB or more (more with a large detector.lookbackBytes) is also cut into N ranges, each
+  scanned after re-reading the lookback window before it, so that queue-id correlation and
+  multi-line records see what a single thread sees there; a range that starts in another state
+  than the previous one ended in is scanned again. Gzip files are scanned whole; stdin is read
+  by the main thread.`;
 
 export function registerScan(program: Command, ctx: CliContext): void {
   program
@@ -54,7 +54,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .option('--db <path>', `SQLite database the detections are stored in (default: the config's database.path, else ${DEFAULT_DB_PATH})`)
     .option('-c, --config <file>', 'YAML or JSON config: service rules and detector limits')
     .option('--no-store', 'do not write the detections to the database')
-    .option('--threads <n>', 'worker threads scanning files: a number from 1 to 64, or auto for one per CPU', '1')
+    .option('--threads <n>', 'threads scanning files: a number from 1 to 64, or auto for one per CPU', '1')
     .addOption(new Option('--range-bytes <bytes>').hideHelp())
     .addHelpText('after', THREADS_HELP)
     .action(async (paths: string[], opts: ScanOptions) => {
@@ -114,6 +114,7 @@ async function scan(paths: string[], opts: ScanOptions, ctx: CliContext): Promis
         store,
         onDetections: (all) => all.forEach(onDetection),
         onFileError: readFailed,
+        inlineDetector: detector,
         cannotList,
         scanStdin: () => scanHere('-', io.stdin),
       });
