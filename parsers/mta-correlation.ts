@@ -60,36 +60,108 @@ const remember = <V>(map: Map<string, V>, key: string, value: V, max: number): v
 };
 
 /**
+ * Where a correlator keeps the submitters it found, by queue id (`<mta>:<id>`). A kept
+ * submitter answers every later lookup of its id without a search, even after its lines left
+ * the lookback window; an id not kept is searched for in the window.
+ */
+export interface SubmitterMemory {
+  get(key: string): Submitter | undefined;
+  /** Called with each submitter a search found (never with a lookup's kept answer). */
+  remember(key: string, s: Submitter): void;
+}
+
+/** Queue ids a correlator remembers by default. */
+export const DEFAULT_SUBMITTER_MEMORY = 1024;
+
+/** The memory a correlator has of its own: `capacity` ids; at capacity the oldest kept goes first. */
+export class BoundedSubmitterMemory implements SubmitterMemory {
+  private readonly kept: Map<string, Submitter>;
+
+  /** `entries`: what to start with, oldest first, as entries() lists them. */
+  constructor(
+    readonly capacity = DEFAULT_SUBMITTER_MEMORY,
+    entries: Iterable<readonly [string, Submitter]> = [],
+  ) {
+    this.kept = new Map(entries);
+  }
+
+  get(key: string): Submitter | undefined {
+    return this.kept.get(key);
+  }
+
+  remember(key: string, s: Submitter): void {
+    remember(this.kept, key, s, this.capacity);
+  }
+
+  /** What is kept, oldest first. */
+  entries(): Array<[string, Submitter]> {
+    return [...this.kept];
+  }
+}
+
+/** One lookup of a queue id's submitter, as a LookupObserver sees it. */
+export interface CorrelationLookup {
+  /** The queue id, as `<mta>:<id>`: the key the memory keeps it under. */
+  readonly key: string;
+  /** Stream offset of the line that asked: a search covers the bytes before it. */
+  readonly at: number;
+  /** The submitter the scan goes on with, or null. */
+  readonly found: Submitter | null;
+  /** True when the window was searched (and a submitter found remembered); false when the memory answered. */
+  readonly fresh: boolean;
+}
+
+export type LookupObserver = (lookup: CorrelationLookup) => void;
+
+/**
  * Finds the submission lines of `ref` in the stream's recent bytes before `before` (stream
- * offset), searching raw bytes backwards and decoding only the lines found. Results are cached
- * per id, since a deferred message is retried and rejected again and again. Memory: the window
- * plus 2 × `cacheSize` entries.
+ * offset), searching raw bytes backwards and decoding only the lines found. Results are kept
+ * per id (SubmitterMemory), since a deferred message is retried and rejected again and again.
+ * Memory: the window plus 2 × `cacheSize` entries.
  */
 export class MtaCorrelator {
-  private readonly cache = new Map<string, Submitter>();
+  private memory: SubmitterMemory;
+  private observer: LookupObserver | null = null;
   /** Ids looked up in vain, with the stream offset searched up to: later lookups search only newer bytes. */
   private readonly misses = new Map<string, number>();
 
-  /** `cacheSize`: queue ids remembered; 1024 by default. */
+  /** `cacheSize`: queue ids remembered, by the correlator's own memory and in its list of misses. */
   constructor(
     private readonly window: LookbackWindow,
-    private readonly cacheSize = 1024,
-  ) {}
+    readonly cacheSize = DEFAULT_SUBMITTER_MEMORY,
+  ) {
+    this.memory = new BoundedSubmitterMemory(cacheSize);
+  }
+
+  /**
+   * Keeps found submitters in `memory` instead of the correlator's own, from the next lookup
+   * on, and hands every lookup to `observer`. A scan split into ranges (src/scan-threads/) uses
+   * it to give a range the memory a scan from the start of the file has there, and to check
+   * its answers against that scan's.
+   */
+  attach(memory: SubmitterMemory, observer: LookupObserver | null = null): void {
+    this.memory = memory;
+    this.observer = observer;
+  }
 
   submitter(ref: QueueRef, before: number): Submitter | null {
     const key = `${ref.mta}:${ref.id}`;
-    const cached = this.cache.get(key);
-    if (cached !== undefined) return cached;
+    const kept = this.memory.get(key);
+    if (kept !== undefined) {
+      this.observer?.({ key, at: before, found: kept, fresh: false });
+      return kept;
+    }
     // A retried message is rejected again and again: after a miss, search only the newer bytes,
     // so a storm of rejections costs one window scan, not one per line.
     const searched = this.misses.get(key) ?? 0;
     const found = ref.mta === 'postfix' ? this.postfix(ref.id, before, searched) : this.exim(ref.id, before, searched);
     if (found !== null) {
       this.misses.delete(key);
-      remember(this.cache, key, found, this.cacheSize);
+      this.memory.remember(key, found);
     } else {
       remember(this.misses, key, before, this.cacheSize);
     }
+    this.observer?.({ key, at: before, found, fresh: true });
     return found;
   }
 

@@ -1,4 +1,5 @@
 import type { Kind } from '../src/contracts.js';
+import type { StateImage } from './carried-state.js';
 
 /**
  * The record rule, which makes one event one detection:
@@ -87,6 +88,20 @@ export class RecordTracker {
     this.prevReplyFrame = replyFrame(head, REPLY_DASH_RE);
     this.lastLine = lineNo;
     return !continues;
+  }
+
+  /**
+   * What decides how the next lines group, for ByteStreamScanner.carriedState. The last line's
+   * number is counted back from `nextLine`, so trackers that started at different lines compare.
+   */
+  state(nextLine: number): StateImage {
+    return {
+      kinds: [...this.kinds],
+      sawTraceback: this.sawTraceback,
+      prevShape: this.prevShape,
+      prevReplyFrame: this.prevReplyFrame,
+      lastLine: this.lastLine - nextLine,
+    };
   }
 
   /** Records `kind` in the current record; false when the record already had it. */

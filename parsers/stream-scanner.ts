@@ -1,11 +1,14 @@
-import type { Clock, Detection, Evidence, Kind, RecordMeta, ScanStats, ServiceRule, StreamInit, StreamScanner } from '../src/contracts.js';
+import type { Clock, Detection, Evidence, Kind, RecordMeta, ScanStats, ServiceRule, StreamInit } from '../src/contracts.js';
 import { newScanStats } from '../src/contracts.js';
+import { digestOf, type StateImage } from './carried-state.js';
 import type { LineFacts } from './line-analyzer.js';
 import { analyzeLine } from './line-analyzer.js';
 import { LookbackWindow } from './lookback-window.js';
+import type { LookupObserver, SubmitterMemory } from './mta-correlation.js';
 import { MtaCorrelator, submitterName } from './mta-correlation.js';
 import type { Prefilter } from './prefilter.js';
 import { hasNeedle, longLineStarts, looksBinary, prefilterFor } from './prefilter.js';
+import type { RangeScannable } from './range-scannable.js';
 import { alwaysOpens, RecordTracker, SHAPE_HEAD_CHARS } from './record-grouping.js';
 import type { RecordStaging } from './record-staging.js';
 import { recordStagingFor } from './record-staging.js';
@@ -53,6 +56,9 @@ interface ReadLine {
 /** Lines read only because an exchange awaited them belong to no tracked record. */
 const UNTRACKED = (): boolean => true;
 
+/** Carried states of scanners fed Kafka messages, each made equal to no other (see carriedState). */
+let recordScannerStates = 0;
+
 /** Cuts a redacted message to `max` characters, marking the cut. */
 const cut = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max)}…`);
 
@@ -61,7 +67,7 @@ const cut = (text: string, max: number): string => (text.length <= max ? text : 
  * lines the prefilter flags, and keeps bounded state (a partial line of at most maxLineBytes,
  * the lookback window, the record tracker, a small correlation cache).
  */
-export class ByteStreamScanner implements StreamScanner {
+export class ByteStreamScanner implements RangeScannable {
   readonly stats: ScanStats = newScanStats();
   private readonly window: LookbackWindow;
   private readonly correlator: MtaCorrelator;
@@ -112,6 +118,55 @@ export class ByteStreamScanner implements StreamScanner {
 
   get nextLine(): number {
     return this.lineNo;
+  }
+
+  /**
+   * The state this scanner carries from one line to the next, as a JSON string: two scanners of
+   * one stream that report the same string at one offset go on to find exactly the same things.
+   * A scan split into ranges (src/scan-threads/) checks with it that a scanner started part-way
+   * into a file reached its range in the state a scan from the start has there. So that
+   * scanners started at different lines compare, line numbers count back from the next line,
+   * the partial line is a digest, and a record or an over-long line whose beginning can no
+   * longer change anything is left out. Also left out: the configuration, the counters, the
+   * window's bytes (the same stream's bytes up to the same offset) and the MTA memory (see
+   * attachCorrelation). Meant for scanners fed with push(): one fed Kafka messages may hold
+   * bytes staged outside its window, so its state equals no other.
+   */
+  carriedState(): string {
+    const window = this.window;
+    const awaited = this.awaited;
+    const state: StateImage = {
+      offset: this.offset,
+      // Inside an over-long line, dropped up to its newline, where it started no longer matters.
+      complete: this.dropping && awaited === null ? 'dropping' : this.complete,
+      dropping: this.dropping,
+      partial: digestOf(this.carry),
+      record: this.recordState(),
+      awaited: awaited === null ? null : { from: awaited.from, line: awaited.line - this.lineNo },
+      signals: this.signals.state(),
+      evidence: this.evidence.state(),
+      window: { capacity: window.capacity, start: window.start, end: window.end },
+      recordScanner: this.staging === undefined ? null : ++recordScannerStates,
+    };
+    return JSON.stringify(state);
+  }
+
+  get correlationCapacity(): number {
+    return this.correlator.cacheSize;
+  }
+
+  /** See MtaCorrelator.attach: a range scan's MTA memory and its record of lookups. */
+  attachCorrelation(memory: SubmitterMemory, observer: LookupObserver | null = null): void {
+    this.correlator.attach(memory, observer);
+  }
+
+  /**
+   * The record tracker's state, or 'none' when the next candidate line opens a record whatever
+   * the tracker holds: no record yet, or the last one's lines left the lookback window.
+   */
+  private recordState(): StateImage {
+    if (this.records.lastLine === 0 || this.recordEnd < this.window.start) return 'none';
+    return { tracker: this.records.state(this.lineNo), end: this.recordEnd };
   }
 
   push(chunk: Buffer): Detection[] {

@@ -1,3 +1,4 @@
+import type { StateImage } from '../carried-state.js';
 import { readSmtpDialogueLine } from './smtp-dialogue.js';
 import { isApiKeyUser, usernameFromAuthLogin, usernameFromAuthPlain } from './smtp-auth.js';
 
@@ -69,6 +70,14 @@ export class SmtpAuthTracker {
   get awaitingUsername(): boolean {
     for (const p of this.pending.values()) if (p.step !== 'login-password') return true;
     return false;
+  }
+
+  /**
+   * The exchanges in progress, oldest first: connection, step and age in lines (not the line
+   * count since the tracker started, so trackers that started at different lines compare).
+   */
+  state(): StateImage {
+    return [...this.pending].map(([conn, p]) => [conn, p.step, this.lines - p.since]);
   }
 
   /** Feeds one log line; returns the login whose username this line completed, else null. */

@@ -1,4 +1,5 @@
 import type { Evidence, Position } from '../../src/contracts.js';
+import type { StateImage } from '../carried-state.js';
 import { redact } from '../redact.js';
 import { EvidenceLimiter } from './evidence-limiter.js';
 import type { EvidenceSeen } from './stream-signals.js';
@@ -26,6 +27,14 @@ export class EvidenceCollector {
       if (this.pending.length >= MAX_PENDING) this.pending.shift();
       this.pending.push({ service: redact(service), channel: e.channel, at, evidence: e.evidence, position });
     }
+  }
+
+  /** The rate limiter's memory and the evidence not yet drained, for ByteStreamScanner.carriedState. */
+  state(): StateImage {
+    return {
+      limiter: this.limiter.state(),
+      pending: this.pending.map((e) => [e.service, e.channel, e.at, e.evidence, e.position.stream, e.position.offset]),
+    };
   }
 
   drain(): Evidence[] {

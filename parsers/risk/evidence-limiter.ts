@@ -1,3 +1,5 @@
+import type { StateImage } from '../carried-state.js';
+
 /** Least time between two pieces of evidence for one service from one stream. Milliseconds; 60 000. */
 export const EVIDENCE_INTERVAL_MS = 60_000;
 /** Services remembered per stream; the least recently seen is forgotten first. */
@@ -11,6 +13,11 @@ export class EvidenceLimiter {
   private readonly last = new Map<string, number>();
 
   constructor(private readonly intervalMs = EVIDENCE_INTERVAL_MS) {}
+
+  /** The services seen, least recently first, with the log time let through last; for ByteStreamScanner.carriedState. */
+  state(): StateImage {
+    return [...this.last];
+  }
 
   /** Whether evidence for `service` at log time `at` (epoch ms) is let through; records it if so. */
   allow(service: string, at: number): boolean {

@@ -1,4 +1,5 @@
 import { findSendGridBasicAuth, findV2ApiCall, mentionsSendGridApiHost, readAuthorization } from '../credentials/index.js';
+import type { StateImage } from '../carried-state.js';
 import type { LookbackWindow } from '../lookback-window.js';
 import { linesBefore } from './window-lines.js';
 
@@ -56,6 +57,12 @@ export class HttpRequestWatch {
 
   wantsNext(): boolean {
     return this.pending !== null && this.lookahead > 0;
+  }
+
+  /** The request whose later lines are awaited and how many are left, for ByteStreamScanner.carriedState. */
+  state(): StateImage {
+    const p = this.pending;
+    return { pending: p === null ? null : { v2: p.v2, send: p.send, sendgrid: p.sendgrid, basic: p.basic }, lookahead: this.lookahead };
   }
 
   line(text: string, start: number, window: LookbackWindow, evidenceWanted: boolean): HttpStep {

@@ -1,4 +1,5 @@
 import { SmtpAuthTracker, readSmtpDialogueLine, type SmtpLogin } from '../credentials/index.js';
+import type { StateImage } from '../carried-state.js';
 import type { LookbackWindow } from '../lookback-window.js';
 import { smtpPeerBefore } from './smtp-peer.js';
 
@@ -36,6 +37,11 @@ export class SmtpLoginWatch {
   /** Whether the line after the last one fed must be read although it carries no needle. */
   wantsNext(): boolean {
     return this.lookahead > 0 && (this.tracker.awaitingUsername || this.verdicts.size > 0);
+  }
+
+  /** The exchanges followed and the lines still to read for them, for ByteStreamScanner.carriedState. */
+  state(): StateImage {
+    return { tracker: this.tracker.state(), verdicts: [...this.verdicts], lookahead: this.lookahead };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Channel } from '../../src/contracts.js';
+import type { StateImage } from '../carried-state.js';
 import type { LookbackWindow } from '../lookback-window.js';
 import { RISK_SIGNALS, type SignatureHit } from '../signatures.js';
 import { HttpRequestWatch } from './http-watch.js';
@@ -37,6 +38,11 @@ export class StreamSignals {
   /** Whether the next line must be examined even without a needle. */
   wantsNext(): boolean {
     return this.smtp.wantsNext() || this.http.wantsNext();
+  }
+
+  /** The watches' state, for ByteStreamScanner.carriedState (the window is the scanner's). */
+  state(): StateImage {
+    return { smtp: this.smtp.state(), http: this.http.state() };
   }
 
   /** Reads one examined line starting at stream offset `start` (the window holds what precedes it). */

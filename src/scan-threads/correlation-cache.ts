@@ -1,4 +1,6 @@
-/**
+import { BoundedSubmitterMemory, type CorrelationLookup, type Submitter } from '../../parsers/index.js';
+
+/*
  * The MTA correlator's memory as a scan from the start of a file builds it (see
  * parsers/mta-correlation.ts): a submitter once found is kept per queue id and answers every
  * later lookup of that id, even after its lines left the lookback window; at `capacity` ids
@@ -10,60 +12,25 @@
  * range scan again, given the kept submitters (`entries`) as its starting point.
  */
 
-/** One lookup made while scanning a range. */
-export interface Lookup {
-  /** The queue reference looked up, serialized. */
-  readonly key: string;
-  /** Stream offset of the line that asked. */
-  readonly at: number;
-  /** The submitter the scan went on with, or null. */
-  readonly found: unknown;
-  /** True when it came from searching the window; false when it was a kept answer. */
-  readonly fresh: boolean;
-}
+export type CacheEntries = ReadonlyArray<readonly [string, Submitter]>;
 
-export type CacheEntries = ReadonlyArray<readonly [string, unknown]>;
-
-export class CorrelationCache {
-  private readonly kept: Map<string, unknown>;
-
-  constructor(
-    readonly capacity: number,
-    entries: CacheEntries = [],
-  ) {
-    this.kept = new Map(entries);
-  }
-
-  get(key: string): unknown {
-    return this.kept.get(key);
-  }
-
-  /** Keeps a found submitter, dropping the oldest one kept when full. */
-  remember(key: string, found: unknown): void {
-    this.kept.delete(key);
-    if (this.kept.size >= this.capacity) {
-      const oldest = this.kept.keys().next();
-      if (oldest.done !== true) this.kept.delete(oldest.value);
-    }
-    this.kept.set(key, found);
-  }
-
+/**
+ * The correlator's own memory (same capacity, same eviction), plus the replay of a range's
+ * lookups. Attached to a range's scanner, it is that scanner's memory.
+ */
+export class CorrelationCache extends BoundedSubmitterMemory {
   /**
    * Applies a lookup a range recorded, as a scan from the start would have made it. False when
    * that scan would have answered differently; the cache is then no longer meaningful.
    */
-  replay(lookup: Lookup): boolean {
-    const kept = this.kept.get(lookup.key);
+  replay(lookup: CorrelationLookup): boolean {
+    const kept = this.get(lookup.key);
     if (kept !== undefined) return sameSubmitter(kept, lookup.found);
     // Not kept: a scan from the start searches the same window bytes, which is what a fresh
     // lookup did; a kept answer of the worker's own may not be what that search finds now.
     if (!lookup.fresh) return false;
-    if (lookup.found !== null && lookup.found !== undefined) this.remember(lookup.key, lookup.found);
+    if (lookup.found !== null) this.remember(lookup.key, lookup.found);
     return true;
-  }
-
-  entries(): CacheEntries {
-    return [...this.kept];
   }
 
   clone(): CorrelationCache {

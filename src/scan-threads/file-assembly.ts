@@ -42,10 +42,10 @@ const NEXT: RangeEnd = { next: true };
  * Puts one file's results together in file order, exactly as a scan from the start finds them.
  * The first range starts at the file's start, so it is exact. Each later range is taken only
  * when its worker reached the range start in the state the previous range ended in (compared
- * through scanner-probe.ts) and every MTA lookup it made answers as the scan from the start
- * answers it (replayed in a CorrelationCache). Otherwise the range is scanned again: with that
- * cache as its starting point, or, when the state differed, the rest of the file from its start.
- * Line numbers count on from the lines of the ranges before.
+ * as the scanners' carriedState) and every MTA lookup it made answers as the scan from the
+ * start answers it (replayed in a CorrelationCache). Otherwise the range is scanned again: with
+ * that cache as its starting point, or, when the state differed, the rest of the file from its
+ * start. Line numbers count on from the lines of the ranges before.
  */
 export class FileAssembly {
   private linesBefore = 0;

@@ -1,12 +1,12 @@
+import { isRangeScannable } from '../../parsers/index.js';
 import type { Detection, Detector, ScanStats, StreamScanner } from '../contracts.js';
 import { newScanStats } from '../contracts.js';
 import { gzipFileChunks } from '../sources/file-chunks.js';
 import { nameFromPath } from '../sources/source-name.js';
 import { headFingerprint } from '../sources/stream-identity.js';
-import { hookCorrelation, type CorrelationHook } from './correlation-hook.js';
+import { LookupRecorder } from './lookup-recorder.js';
 import { rangeChunks } from './range-chunks.js';
 import type { ScanTask, WorkerMessage } from './scan-task.js';
-import { carriedState } from './scanner-probe.js';
 
 /**
  * Runs one task in a worker: reads its bytes in the single-threaded scan's chunks, warms the
@@ -34,7 +34,7 @@ export async function runTask(task: ScanTask, detector: Detector, post: (m: Work
 
 class TaskRun {
   private scanner: StreamScanner | undefined;
-  private hook: CorrelationHook | null = null;
+  private recorder: LookupRecorder | null = null;
   /** Stream offset of the next byte fed to the scanner. */
   private offset: number;
   private begun = false;
@@ -88,13 +88,13 @@ class TaskRun {
   }
 
   endState(): string | null {
-    return this.task.end !== null && this.scanner !== undefined ? carriedState(this.scanner) : null;
+    return this.task.end !== null && this.scanner !== undefined ? stateOf(this.scanner) : null;
   }
 
   private open(stream: string): void {
     const path = this.task.path;
     this.scanner = this.detector.open({ stream, startOffset: this.task.warmFrom, startLine: 1, meta: { source: path, path, name: nameFromPath(path) } });
-    if (this.task.recordLookups) this.hook = hookCorrelation(this.scanner);
+    if (this.task.recordLookups && isRangeScannable(this.scanner)) this.recorder = new LookupRecorder(this.scanner);
     if (this.offset === this.task.start) this.begin();
   }
 
@@ -123,9 +123,9 @@ class TaskRun {
     this.begun = true;
     this.statsAtStart = { ...scanner.stats };
     this.lineAtStart = scanner.nextLine;
-    this.hook?.begin(this.task.seed);
-    const state = this.task.end !== null || this.task.start > 0 ? carriedState(scanner) : null;
-    this.post({ type: 'start', id: this.task.id, state, capacity: this.hook?.capacity ?? null });
+    this.recorder?.begin(this.task.seed);
+    const state = this.task.end !== null || this.task.start > 0 ? stateOf(scanner) : null;
+    this.post({ type: 'start', id: this.task.id, state, capacity: this.recorder?.capacity ?? null });
   }
 
   /** Everything one push of the range returned (a line across the range start included: it ends in the range). */
@@ -133,7 +133,7 @@ class TaskRun {
     const scanner = this.scanner;
     if (scanner === undefined) return;
     const evidence = scanner.drainEvidence?.() ?? [];
-    const lookups = this.hook?.drain() ?? [];
+    const lookups = this.recorder?.drain() ?? [];
     if (!always && found.length === 0 && evidence.length === 0 && lookups.length === 0) return;
     const detections = found.map((d) => ({ ...d, line: d.line - this.lineAtStart }));
     const stats = { ...scanner.stats };
@@ -141,3 +141,6 @@ class TaskRun {
     this.post({ type: 'batch', id: this.task.id, detections, evidence, lookups, to: this.offset, lines: scanner.nextLine - this.lineAtStart, stats });
   }
 }
+
+/** The scanner's carried state (RangeScannable.carriedState); null when it cannot tell, and the next range then scans from the file's start. */
+const stateOf = (scanner: StreamScanner): string | null => (isRangeScannable(scanner) ? scanner.carriedState() : null);

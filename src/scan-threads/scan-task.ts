@@ -1,5 +1,6 @@
+import type { CorrelationLookup } from '../../parsers/index.js';
 import type { Detection, Evidence, ScanStats } from '../contracts.js';
-import type { CacheEntries, Lookup } from './correlation-cache.js';
+import type { CacheEntries } from './correlation-cache.js';
 
 /** What a worker is given once, at start: enough to build the same detector as the main thread. */
 export interface WorkerSetup {
@@ -30,12 +31,12 @@ export interface ScanTask {
 
 export type MainMessage = { readonly type: 'task'; readonly task: ScanTask } | { readonly type: 'cancel'; readonly id: number };
 
-/** The task reached its start: its scanner state there (see scanner-probe.ts). */
+/** The task reached its start: its scanner state there (RangeScannable.carriedState in parsers/range-scannable.ts). */
 export interface StartMessage {
   readonly type: 'start';
   readonly id: number;
   readonly state: string | null;
-  /** Capacity of the scanner's MTA cache; null when its lookups cannot be recorded. */
+  /** Capacity of the scanner's MTA memory; null when its lookups cannot be recorded. */
   readonly capacity: number | null;
 }
 
@@ -46,7 +47,7 @@ export interface BatchMessage {
   /** `line` counts from 0 at the task's start; the main thread adds the lines before it. */
   readonly detections: Detection[];
   readonly evidence: Evidence[];
-  readonly lookups: Lookup[];
+  readonly lookups: CorrelationLookup[];
   /** Stream offset up to which lines are complete and reported. */
   readonly to: number;
   /** Complete lines since the task's start. */

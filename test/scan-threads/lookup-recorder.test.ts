@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { createDetector } from '../../parsers/index.js';
-import type { Detection, StreamScanner } from '../../src/contracts.js';
+import { createDetector, isRangeScannable, type CorrelationLookup } from '../../parsers/index.js';
+import type { Detection } from '../../src/contracts.js';
 import { detectorOptions } from '../../src/detector-options.js';
-import { CorrelationCache, type Lookup } from '../../src/scan-threads/correlation-cache.js';
-import { hookCorrelation } from '../../src/scan-threads/correlation-hook.js';
+import { CorrelationCache } from '../../src/scan-threads/correlation-cache.js';
+import { LookupRecorder } from '../../src/scan-threads/lookup-recorder.js';
 import { deferred, fillerLines, submitted } from './boundary-log.js';
 
 const qid = (i: number) => `D${String(i).padStart(9, '0')}`;
@@ -21,24 +21,25 @@ function retries(): Buffer {
   return Buffer.from(`${lines.join('\n')}\n`);
 }
 
-function scan(log: Buffer, hooked: boolean): { found: Detection[]; lookups: Lookup[] } {
+function scan(log: Buffer, recorded: boolean): { found: Detection[]; lookups: CorrelationLookup[] } {
   // Twice the chunk: a line's submission a few lines up is always still held.
   const detector = createDetector({ ...detectorOptions(), lookbackBytes: 512 * 1024 });
-  const scanner: StreamScanner = detector.open({ stream: 's', startOffset: 0, startLine: 1, meta: { source: 'mail.log' } });
-  const hook = hooked ? hookCorrelation(scanner) : null;
-  hook?.begin();
+  const scanner = detector.open({ stream: 's', startOffset: 0, startLine: 1, meta: { source: 'mail.log' } });
+  if (!isRangeScannable(scanner)) throw new Error('The detector’s scanners should be range-scannable.');
+  const recorder = recorded ? new LookupRecorder(scanner) : null;
+  recorder?.begin();
   const found: Detection[] = [];
   for (let i = 0; i < log.length; i += 256 * 1024) found.push(...scanner.push(log.subarray(i, i + 256 * 1024)));
   found.push(...scanner.end());
-  return { found, lookups: hook?.drain() ?? [] };
+  return { found, lookups: recorder?.drain() ?? [] };
 }
 
-describe('hookCorrelation', () => {
+describe('LookupRecorder', () => {
   it('answers every MTA lookup as the correlator does on its own', () => {
     const log = retries();
     const plain = scan(log, false);
-    const hooked = scan(log, true);
-    expect(hooked.found).toEqual(plain.found);
+    const recorded = scan(log, true);
+    expect(recorded.found).toEqual(plain.found);
     const last = plain.found.slice(-6).map((d) => d.service);
     // Kept answers outlive the window; dropped ones are searched for again, in vain.
     expect(last.filter((s) => s.endsWith('@example.com'))).toEqual(['s1000@example.com', 's1099@example.com']);
