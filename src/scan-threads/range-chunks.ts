@@ -1,35 +1,28 @@
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { CHUNK_BYTES } from '../sources/file-chunks.js';
 
 /**
  * A plain file's bytes from `from` to `to` (null: to the end of the file) in the chunks the
  * single-threaded scan reads (plainFileChunks from offset 0): every piece ends at a multiple of
- * CHUNK_BYTES or at `to`, the first one shorter when `from` is not such a multiple. The next
- * read is in flight while the caller scans; a piece is valid until the next iteration.
+ * CHUNK_BYTES or at `to`, the first one shorter when `from` is not such a multiple. A piece is
+ * valid until the next iteration.
+ *
+ * Reads are synchronous: with every core scanning, a read handed to libuv's pool only adds a
+ * thread hop and a second thread's copy (about 0.15 s of CPU per GiB here) without overlapping
+ * anything.
  */
 export async function* rangeChunks(path: string, from: number, to: number | null): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r');
-  const bufs: [Buffer, Buffer] = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
-  const readAt = (at: number, buf: Buffer): Promise<{ bytesRead: number }> => {
-    const length = Math.min(CHUNK_BYTES - (at % CHUNK_BYTES), to === null ? CHUNK_BYTES : to - at);
-    return length <= 0 ? Promise.resolve({ bytesRead: 0 }) : fh.read(buf, 0, length, at);
-  };
-  let pos = from;
-  let turn: 0 | 1 = 0;
-  let read = readAt(pos, bufs[0]);
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   try {
-    for (;;) {
-      const { bytesRead } = await read;
+    for (let pos = from; ; ) {
+      const length = Math.min(CHUNK_BYTES - (pos % CHUNK_BYTES), to === null ? CHUNK_BYTES : to - pos);
+      const bytesRead = length <= 0 ? 0 : readSync(fd, buf, 0, length, pos);
       if (bytesRead === 0) return;
-      const current = bufs[turn];
       pos += bytesRead;
-      turn = turn === 0 ? 1 : 0;
-      read = readAt(pos, bufs[turn]);
-      yield current.subarray(0, bytesRead);
+      yield buf.subarray(0, bytesRead);
     }
   } finally {
-    // A read may still be in flight when the caller stops early; let it land before closing.
-    await read.catch(() => undefined);
-    await fh.close();
+    closeSync(fd);
   }
 }
