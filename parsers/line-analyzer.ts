@@ -33,17 +33,21 @@ export interface LineExtras {
 }
 
 const NO_EXTRAS: LineExtras = { hits: [], frame: false };
+const NOTHING_FOUND: LineOutcome = { kind: 'skipped', reason: 'no-signature', malformed: false };
 
 /**
- * Reads one decoded candidate line: the signatures it carries, then its framing (JSON object,
- * syslog header, leading stamp) for time, host, program, provider and queue id.
+ * Reads one decoded candidate line: the signatures it carries, then, when it carries any, its
+ * framing (JSON object, syslog header, leading stamp) for time, host, program, provider and
+ * queue id. `malformed` is a carrying line that opens like JSON but does not parse.
  */
 export const analyzeLine = (text: string, nowMs: number, extras: LineExtras = NO_EXTRAS): LineOutcome => {
   const found = matchSignatures(text);
   const hits = extras.hits.length === 0 ? found : [...found, ...extras.hits];
+  // A line that carries nothing is skipped unparsed: whether it is valid JSON changes nothing,
+  // and parsing every "authentication succeeded" object would be most of a decoy's cost.
+  if (hits.length === 0 && !extras.frame) return NOTHING_FOUND;
   const json = parseJsonLine(text);
   const malformed = json.kind === 'malformed';
-  if (hits.length === 0 && !extras.frame) return { kind: 'skipped', reason: 'no-signature', malformed };
 
   let ts: string | null = null;
   let host: string | null = null;

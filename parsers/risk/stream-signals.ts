@@ -47,17 +47,18 @@ export class StreamSignals {
 
   /** Reads one examined line starting at stream offset `start` (the window holds what precedes it). */
   examine(text: string, start: number, evidenceWanted: boolean): LineSignals {
-    const hits: SignatureHit[] = [];
-    const evidence: EvidenceSeen[] = [];
+    // Most examined lines carry nothing: the lists are made only for a line that does.
+    let hits: SignatureHit[] | undefined;
+    let evidence: EvidenceSeen[] | undefined;
     const smtp = this.smtp.line(text, start, this.window, evidenceWanted);
-    if (smtp.passwordLogin !== null) hits.push(hit(RISK_SIGNALS.smtpPasswordLogin, smtp.passwordLogin.username));
-    if (smtp.apiKeyAccepted) evidence.push({ channel: 'smtp', evidence: 'SMTP 235 for apikey' });
+    if (smtp.passwordLogin !== null) (hits ??= []).push(hit(RISK_SIGNALS.smtpPasswordLogin, smtp.passwordLogin.username));
+    if (smtp.apiKeyAccepted) (evidence ??= []).push({ channel: 'smtp', evidence: 'SMTP 235 for apikey' });
     const http = this.http.line(text, start, this.window, evidenceWanted);
-    if (http.risk !== null) hits.push(hit(http.risk.v2 ? RISK_SIGNALS.apiV2Call : RISK_SIGNALS.apiBasicAuth, http.risk.credential));
-    if (http.accepted) evidence.push({ channel: 'api', evidence: 'API 202 from api.sendgrid.com/v3/mail/send' });
+    if (http.risk !== null) (hits ??= []).push(hit(http.risk.v2 ? RISK_SIGNALS.apiV2Call : RISK_SIGNALS.apiBasicAuth, http.risk.credential));
+    if (http.accepted) (evidence ??= []).push({ channel: 'api', evidence: 'API 202 from api.sendgrid.com/v3/mail/send' });
     const mta = readMtaLine(text, evidenceWanted);
-    if (mta.passwordUser !== null) hits.push(hit(RISK_SIGNALS.mtaPasswordLogin, mta.passwordUser));
-    if (mta.delivered !== null) evidence.push({ channel: 'smtp', evidence: mta.delivered });
-    return hits.length === 0 && evidence.length === 0 ? NONE : { hits, evidence };
+    if (mta.passwordUser !== null) (hits ??= []).push(hit(RISK_SIGNALS.mtaPasswordLogin, mta.passwordUser));
+    if (mta.delivered !== null) (evidence ??= []).push({ channel: 'smtp', evidence: mta.delivered });
+    return hits === undefined && evidence === undefined ? NONE : { hits: hits ?? [], evidence: evidence ?? [] };
   }
 }
