@@ -175,6 +175,31 @@ export class Prefilter {
     return this.kernel.slice.subarray(0, SLICE_BYTES);
   }
 
+  /** Newlines in stagingArea()[from, to). */
+  newlinesStaged(from: number, to: number): number {
+    return this.kernel.count(from, to);
+  }
+
+  /**
+   * Start of the first needle lying entirely within stagingArea()[from, to), or -1: `hasStaged`
+   * over many values staged back to back, which one kernel pass checks at once (a needle holds
+   * no newline, so none spans two of them).
+   */
+  firstStaged(from: number, to: number): number {
+    const k = this.kernel;
+    this.learn(k.slice, from, to);
+    this.watch(to - from);
+    for (let q = from; q < to; ) {
+      const f = k.find(q, to);
+      if (f < 0 || f >= to) return -1;
+      const at = this.verify(k.slice, f, from, to);
+      if (at >= 0) return at;
+      this.wasted++;
+      q = f + 1;
+    }
+    return -1;
+  }
+
   /**
    * `has` for bytes already in the staging area: whether a needle lies entirely within
    * stagingArea()[from, to). Bytes after `to` are never matched, so the area may hold anything

@@ -62,6 +62,65 @@ export class RecordStaging {
     return newlines + 1;
   }
 
+  /**
+   * `add` over values[from], values[from + 1], … bound for `window`, with one kernel pass per
+   * filled staging area instead of one call per value. Stops at the first value that needs
+   * parsing or is longer than `maxStaged` bytes, staging nothing from it on, and returns its
+   * index (values.length when every value was staged). The lines and bytes of the staged
+   * values are added to `counts`, as `add` counts them.
+   */
+  addRun(
+    window: LookbackWindow,
+    values: readonly Buffer[],
+    from: number,
+    maxStaged: number,
+    wants: { evidenceWanted(): boolean },
+    counts: { lines: number; bytes: number },
+  ): number {
+    if (window !== this.owner) {
+      this.flushStaged();
+      this.owner = window;
+    }
+    const limit = Math.min(maxStaged, this.area.length - 1);
+    const starts: number[] = [];
+    let i = from;
+    while (i < values.length) {
+      // Copy values while they fit, each followed by a newline unless it ends with one.
+      const runFrom = this.used;
+      starts.length = 0;
+      let j = i;
+      for (; j < values.length; j++) {
+        const v = values[j] as Buffer;
+        if (v.length > limit || this.used + v.length + 1 > this.area.length) break;
+        starts.push(this.used);
+        this.area.set(v, this.used);
+        this.used += v.length;
+        if (v.length > 0 && v[v.length - 1] !== NL) this.area[this.used++] = NL;
+      }
+      // The first copied value that needs parsing, if any: it and the ones after it are unstaged.
+      let stop = j;
+      for (let q = runFrom; q < this.used; ) {
+        const at = this.all.firstStaged(q, this.used);
+        if (at < 0) break;
+        const k = lastAtOrBefore(starts, at);
+        if (wants.evidenceWanted() || this.detection.has(values[i + k] as Buffer)) {
+          stop = i + k;
+          break;
+        }
+        q = k + 1 < starts.length ? (starts[k + 1] as number) : this.used;
+      }
+      const keep = stop < j ? (starts[stop - i] as number) : this.used;
+      counts.lines += this.all.newlinesStaged(runFrom, keep);
+      for (let n = i; n < stop; n++) counts.bytes += (values[n] as Buffer).length;
+      this.used = keep;
+      if (stop < j || j === values.length || (values[j] as Buffer).length > limit) return stop;
+      // The area is full: into the window with it, and on.
+      this.flushStaged();
+      i = j;
+    }
+    return i;
+  }
+
   /** Moves what is staged for `window` into it, which then holds every message recorded so far. */
   flush(window: LookbackWindow): void {
     if (window === this.owner) this.flushStaged();
@@ -90,3 +149,15 @@ export const recordStagingFor = (needles: readonly Uint8Array[], detectionNeedle
   if (s === undefined) byDetection.set(detectionNeedles, (s = new RecordStaging(needles, detectionNeedles)));
   return s;
 };
+
+/** Index of the last start at or before `at` (starts ascending, starts[0] ≤ at); equal starts (empty values) give the last. */
+function lastAtOrBefore(starts: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] as number) <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}

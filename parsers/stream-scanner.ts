@@ -284,6 +284,17 @@ export class ByteStreamScanner implements RangeScannable {
     return out;
   }
 
+  recordRun(values: readonly Buffer[], offsets: readonly number[], metaOf: (i: number) => RecordMeta, out: Detection[]): void {
+    for (let i = 0; i < values.length; i++) {
+      // Runs of values that need no parsing are staged and checked in one kernel pass each.
+      if (!this.signals.wantsNext()) {
+        i = this.recordStaging().addRun(this.window, values, i, this.config.maxLineBytes, this.config, this.stats);
+        if (i >= values.length) return;
+      }
+      for (const d of this.record(values[i] as Buffer, offsets[i] as number, metaOf(i))) out.push(d);
+    }
+  }
+
   /** Line and over-long line counts of a record that needs no parsing, as the full loop keeps them. */
   private countRecordLines(value: Buffer): void {
     for (let start = 0; start < value.length; ) {

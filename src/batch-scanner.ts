@@ -1,4 +1,4 @@
-import type { ChunkBatch, Detection, Detector, Evidence, RecordMeta, RecordsBatch, ScanStats, SourceBatch, StreamScanner } from './contracts.js';
+import type { ChunkBatch, Detection, Detector, Evidence, KafkaRecord, RecordMeta, RecordsBatch, ScanStats, SourceBatch, StreamScanner } from './contracts.js';
 import { newScanStats } from './contracts.js';
 import type { CheckpointWrite } from './store/events.js';
 import { telemetry } from './telemetry/metrics.js';
@@ -87,15 +87,19 @@ export class BatchScanner {
     const before = { ...scanner.stats };
     const detections: Detection[] = [];
     const bare: RecordMeta = Object.freeze({ source, topic, partition, key: null, headers: NO_HEADERS });
-    for (const r of batch.records) {
-      // A tombstone carries no log line; it is counted, not scanned.
-      if (r.value === null) {
-        this.closed.malformed++;
-        continue;
-      }
-      const meta = r.key === null && isEmpty(r.headers) ? bare : { source, topic, partition, key: r.key, headers: r.headers };
-      const found = scanner.record(r.value, r.offset, meta);
-      for (const d of found) detections.push(d);
+    const metaOf = (r: KafkaRecord): RecordMeta => (r.key === null && isEmpty(r.headers) ? bare : { source, topic, partition, key: r.key, headers: r.headers });
+    // A tombstone carries no log line; it is counted, not scanned.
+    const lines = batch.records.filter((r): r is KafkaRecord & { value: Buffer } => r.value !== null);
+    this.closed.malformed += batch.records.length - lines.length;
+    if (scanner.recordRun) {
+      scanner.recordRun(
+        lines.map((r) => r.value),
+        lines.map((r) => r.offset),
+        (i) => metaOf(lines[i] as KafkaRecord),
+        detections,
+      );
+    } else {
+      for (const r of lines) for (const d of scanner.record(r.value, r.offset, metaOf(r))) detections.push(d);
     }
     telemetry.scanned(batch.sourceId, before, scanner.stats);
     const evidence = scanner.drainEvidence?.() ?? [];

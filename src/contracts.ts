@@ -173,6 +173,12 @@ export interface StreamScanner {
   /** Scans one self-contained record (a Kafka message value) at the given position. */
   record(value: Buffer, offset: number, meta: RecordMeta): Detection[];
   /**
+   * The same as `record` for each value in order (a fetched batch, tombstones left out),
+   * appending the detections to `out`; `metaOf(i)` is asked only for values that carry some.
+   * Optional: it lets a scanner check a whole batch at once.
+   */
+  recordRun?(values: readonly Buffer[], offsets: readonly number[], metaOf: (i: number) => RecordMeta, out: Detection[]): void;
+  /**
    * The recovery evidence found since the last call (push, end and record collect it), then
    * forgets it. Optional: a scanner that finds none need not implement it.
    */

@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { DetectorSettings } from '../../parsers/index.js';
 import { RecordStaging } from '../../parsers/record-staging.js';
 import { BatchScanner } from '../../src/batch-scanner.js';
-import type { KafkaRecord, RecordMeta, StreamScanner } from '../../src/contracts.js';
+import type { Detection, KafkaRecord, RecordMeta, StreamScanner } from '../../src/contracts.js';
 import { detector } from './helpers.js';
 
 // record() stages the messages that need no parsing (record-staging.ts) and takes the full,
@@ -25,26 +25,43 @@ const filler = (i: number): string => `Mar  4 10:00:01 mx postfix/smtpd[2]: conn
 /** Runs `feed` with staging refused (the full path for every message) when `perMessage`. */
 const withPath = <T>(perMessage: boolean, feed: () => T): T => {
   const refuse = perMessage ? vi.spyOn(RecordStaging.prototype, 'add').mockReturnValue(-1) : undefined;
+  // A run stages nothing: every value goes on to record(), whose staging is refused too.
+  const refuseRuns = perMessage ? vi.spyOn(RecordStaging.prototype, 'addRun').mockImplementation((_w, _v, from) => from) : undefined;
   try {
     return feed();
   } finally {
     refuse?.mockRestore();
+    refuseRuns?.mockRestore();
   }
 };
 
+/** Run lengths cycled through when values go in as runs (recordRun): single values to large batches. */
+const RUN_LENGTHS = [1, 7, 64, 2, 300, 33];
+
 /** Streams of values fed in the given order: [stream, value] pairs. */
-const recordStreams = (feed: ReadonlyArray<readonly [string, Buffer]>, over: Partial<DetectorSettings>, perMessage: boolean) =>
+const recordStreams = (feed: ReadonlyArray<readonly [string, Buffer]>, over: Partial<DetectorSettings>, perMessage: boolean, asRuns = false) =>
   withPath(perMessage, () => {
     const d = detector(over);
     const scanners = new Map<string, StreamScanner>();
     const offsets = new Map<string, number>();
-    const detections = [];
-    for (const [stream, value] of feed) {
+    const detections: Detection[] = [];
+    let runs = 0;
+    for (let at = 0; at < feed.length; ) {
+      const stream = (feed[at] as readonly [string, Buffer])[0];
       let s = scanners.get(stream);
       if (!s) scanners.set(stream, (s = d.open({ stream, startOffset: 0, startLine: 1, meta: META })));
-      const offset = offsets.get(stream) ?? 0;
-      offsets.set(stream, offset + 1);
-      detections.push(...s.record(value, offset, META));
+      // One value at a time, or a run of consecutive values of the stream through recordRun.
+      let end = at + 1;
+      if (asRuns) {
+        const want = RUN_LENGTHS[runs++ % RUN_LENGTHS.length] as number;
+        while (end < feed.length && end - at < want && (feed[end] as readonly [string, Buffer])[0] === stream) end++;
+      }
+      const values = feed.slice(at, end).map(([, v]) => v);
+      const first = offsets.get(stream) ?? 0;
+      offsets.set(stream, first + values.length);
+      if (asRuns && s.recordRun) s.recordRun(values, values.map((_, i) => first + i), () => META, detections);
+      else values.forEach((v, i) => detections.push(...(s).record(v, first + i, META)));
+      at = end;
     }
     return { detections, streams: [...scanners].map(([stream, s]) => ({ stream, stats: { ...s.stats }, evidence: s.drainEvidence?.() ?? [] })) };
   });
@@ -53,7 +70,9 @@ const recordStreams = (feed: ReadonlyArray<readonly [string, Buffer]>, over: Par
 const expectSame = (values: readonly Buffer[], over: Partial<DetectorSettings> = {}) => {
   const feed = values.map((v) => ['kafka:logs:0', v] as const);
   const staged = recordStreams(feed, over, false);
-  expect(staged).toEqual(recordStreams(feed, over, true));
+  const full = recordStreams(feed, over, true);
+  expect(staged).toEqual(full);
+  expect(recordStreams(feed, over, false, true)).toEqual(full);
   return { detections: staged.detections, stats: staged.streams[0]?.stats, evidence: staged.streams[0]?.evidence ?? [] };
 };
 
