@@ -16,6 +16,12 @@ import type { LookbackWindow } from './lookback-window.js';
 import { Prefilter, prefilterFor } from './prefilter.js';
 
 const NL = 0x0a;
+/**
+ * Bytes copied in before one check. A value that needs parsing makes the values copied after it
+ * be copied again later, so a round stays small; 32 KiB still makes one kernel call per ~150
+ * messages of a log line's size.
+ */
+const ROUND_BYTES = 32 * 1024;
 
 export class RecordStaging {
   /** Its own kernel memory: the shared prefilters' scan and has overwrite theirs on every call. */
@@ -64,7 +70,7 @@ export class RecordStaging {
 
   /**
    * `add` over values[from], values[from + 1], … bound for `window`, with one kernel pass per
-   * filled staging area instead of one call per value. Stops at the first value that needs
+   * round of staged values (ROUND_BYTES) instead of one call per value. Stops at the first value that needs
    * parsing or is longer than `maxStaged` bytes, staging nothing from it on, and returns its
    * index (values.length when every value was staged). The lines and bytes of the staged
    * values are added to `counts`, as `add` counts them.
@@ -91,7 +97,7 @@ export class RecordStaging {
       let j = i;
       for (; j < values.length; j++) {
         const v = values[j] as Buffer;
-        if (v.length > limit || this.used + v.length + 1 > this.area.length) break;
+        if (v.length > limit || this.used + v.length + 1 > this.area.length || this.used - runFrom >= ROUND_BYTES) break;
         starts.push(this.used);
         this.area.set(v, this.used);
         this.used += v.length;
@@ -113,9 +119,11 @@ export class RecordStaging {
       counts.lines += this.all.newlinesStaged(runFrom, keep);
       for (let n = i; n < stop; n++) counts.bytes += (values[n] as Buffer).length;
       this.used = keep;
-      if (stop < j || j === values.length || (values[j] as Buffer).length > limit) return stop;
-      // The area is full: into the window with it, and on.
-      this.flushStaged();
+      if (stop < j || j === values.length) return stop;
+      const next = values[j] as Buffer;
+      if (next.length > limit) return j;
+      // A full area goes into the window; after a round that only reached its size, on.
+      if (this.used + next.length + 1 > this.area.length) this.flushStaged();
       i = j;
     }
     return i;
