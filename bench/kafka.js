@@ -25,7 +25,7 @@
 // BENCH_KAFKA_LOAD_RATE (background messages/s, default 50000; 0 = as fast as the producer can),
 // BENCH_SEED (default 7). Alone: `npm run build && node bench/kafka.js` prints the results as JSON.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -522,6 +522,11 @@ const startLoad = (brokers, topic, seed, rate, seconds) => {
 // Alone: print the results.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await runKafkaCases();
+  // run.js reads them from a file: stdout carries the progress lines.
+  if (process.env.BENCH_KAFKA_RESULTS) {
+    writeFileSync(process.env.BENCH_KAFKA_RESULTS, JSON.stringify(results));
+    process.exit(0);
+  }
   console.log(JSON.stringify(results, null, 2));
   const all = results.latency !== undefined && results.throughput.bare !== undefined && results.throughput.detector !== undefined;
   if (all) for (const t of kafkaTargets(results)) console.log(`target ${t.name}: ${t.measured} ${t.met ? 'met' : 'NOT met'}`);

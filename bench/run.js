@@ -2,7 +2,7 @@
 // interleaved, and writes bench/out/results.json and BENCHMARKS.md. Knobs (environment):
 // BENCH_MIB (size of the mixed logs, default 1024), BENCH_REPS (runs per command, default 5),
 // BENCH_SEED (default 7), BENCH_BURST_LINES (store burst, default 100000).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { machine } from './lib/machine.js';
 import { canMeasureRss, measure, median } from './lib/measure.js';
 import { ensureReferences, referenceCommands } from './lib/references.js';
 import { printTable, summarize, tableRows, writeMarkdown } from './lib/report.js';
-import { kafkaTargets, runKafkaCases } from './kafka.js';
+import { kafkaTargets } from './kafka.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(ROOT, 'bench', 'out');
@@ -115,7 +115,13 @@ let kafka = null;
 let kafkaNote = 'Kafka throughput and alert latency: skipped (BENCH_KAFKA=0).';
 if (process.env.BENCH_KAFKA !== '0') {
   try {
-    kafka = await runKafkaCases({ log: (s) => log(`kafka: ${s}`), seed: SEED });
+    // In a process of its own, as every other case: the detector-alone timing must not share a
+    // heap with the file cases' leftovers.
+    const resultsPath = join(OUT, 'kafka-results.json');
+    rmSync(resultsPath, { force: true });
+    const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'kafka.js')], { stdio: 'inherit', env: { ...process.env, BENCH_KAFKA_RESULTS: resultsPath, BENCH_SEED: String(SEED) } });
+    if (r.status !== 0 || !existsSync(resultsPath)) throw new Error(`bench/kafka.js exited with ${r.status ?? r.signal}`);
+    kafka = JSON.parse(readFileSync(resultsPath, 'utf8'));
   } catch (err) {
     kafkaNote = `Kafka throughput and alert latency: the run failed (${err instanceof Error ? err.message : String(err)}).`;
     log(kafkaNote);
@@ -161,7 +167,6 @@ log('wrote bench/out/results.json and BENCHMARKS.md');
 // Scale-out: filter throughput with 1, 2 and 3 processes over a real broker (BENCH_SCALE_OUT=0 skips it).
 if (process.env.BENCH_SCALE_OUT !== '0') {
   log('scale-out: filters over a pre-filled topic (bench/scale-out.js)');
-  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'scale-out.js'), process.env.BENCH_SCALE_OUT_LINES ?? '1000000'], { stdio: 'inherit' });
   if (r.status !== 0) log(`scale-out benchmark failed (exit ${r.status ?? r.signal})`);
 }
