@@ -181,9 +181,9 @@ export class Prefilter {
   }
 
   /**
-   * Start of the first needle lying entirely within stagingArea()[from, to), or -1: `hasStaged`
-   * over many values staged back to back, which one kernel pass checks at once (a needle holds
-   * no newline, so none spans two of them).
+   * Start of the first needle lying entirely within stagingArea()[from, to), or -1. Over many
+   * values staged back to back, one kernel pass checks them all (a needle holds no newline, so
+   * none spans two of them).
    */
   firstStaged(from: number, to: number): number {
     const k = this.kernel;
@@ -206,17 +206,7 @@ export class Prefilter {
    * there.
    */
   hasStaged(from: number, to: number): boolean {
-    const k = this.kernel;
-    this.learn(k.slice, from, to);
-    this.watch(to - from);
-    for (let q = from; q < to; ) {
-      const f = k.find(q, to);
-      if (f < 0 || f >= to) return false;
-      if (this.verify(k.slice, f, from, to) >= 0) return true;
-      this.wasted++;
-      q = f + 1;
-    }
-    return false;
+    return this.firstStaged(from, to) >= 0;
   }
 }
 
