@@ -80,7 +80,9 @@ export class RecordTracker {
         (shape === 'exception' && (this.sawTraceback || this.prevShape === 'other')) ||
         (this.prevReplyFrame !== null && replyFrame(head, REPLY_RE) === this.prevReplyFrame));
     if (!continues) {
-      this.kinds.clear();
+      // Set#clear allocates a new table even when the set is empty; done for every candidate
+      // line, those tables were promoted and grew the heap by ~17 MiB over a decoy-heavy GiB.
+      if (this.kinds.size > 0) this.kinds.clear();
       this.sawTraceback = false;
     }
     if (shape === 'trace-header' && head.startsWith('Traceback')) this.sawTraceback = true;
