@@ -10,24 +10,15 @@ import { decodeDetection, encodeDetection, FORMAT_HEADER, FORMAT_V1 } from '../.
 import { openDb } from '../../src/store/db.js';
 import { EventStore } from '../../src/store/events.js';
 import { silentLog } from '../../src/telemetry/logger.js';
+import { sampleDetection } from '../support/detections.js';
 import { tempDir } from '../support/temp.js';
 
-const detection: Detection = {
-  kind: 'smtp_basic_auth_2fa',
-  channel: 'smtp',
-  signature: 'smtp.535.basic-auth-2fa',
-  provider: 'sendgrid',
-  service: 'billing',
-  serviceVia: 'field',
-  host: 'web-1',
-  program: null,
+const detection: Detection = sampleDetection({
   ts: '2026-03-04T10:00:00.000Z',
   message: 'Invalid login: 535 Authentication failed: Basic authentication is not allowed with 2FA enabled',
-  credentialFingerprint: null,
   source: 'logs',
-  line: 1,
   position: { stream: 'kafka:raw:4', offset: 1234 },
-};
+});
 
 const text = (m: { value: Buffer | string }): Buffer => (typeof m.value === 'string' ? Buffer.from(m.value) : m.value);
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { EventStore } from '../../src/store/events.js';
 import { MIGRATIONS, SCHEMA_VERSION, migrate } from '../../src/store/migrations.js';
+import { sampleDetection } from '../support/detections.js';
 import { tempDir } from '../support/temp.js';
 
 /** Tables, indexes and their SQL, as SQLite stores them: the schema to compare. */
@@ -53,24 +54,7 @@ describe('schema migrations', () => {
     expect(prev.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION - 1);
     // Data written by the previous version: one event with its running totals and a checkpoint.
     new EventStore(prev, () => Date.UTC(2026, 0, 1)).commit(
-      [
-        {
-          kind: 'smtp_basic_auth_2fa',
-          channel: 'smtp',
-          signature: 'smtp.535.basic-auth-2fa',
-          provider: 'sendgrid',
-          service: 'billing',
-          serviceVia: 'field',
-          host: 'web-1',
-          program: null,
-          ts: '2026-01-01T00:00:00Z',
-          message: '535 Authentication failed: Basic authentication is not allowed with 2FA enabled',
-          credentialFingerprint: null,
-          source: 'app',
-          line: 1,
-          position: { stream: 'app:1', offset: 0 },
-        },
-      ],
+      [sampleDetection({ ts: '2026-01-01T00:00:00Z' })],
       [{ sourceId: 'app', stream: 'app:1', state: { offset: 120, nextLine: 2 } }],
     );
     prev.close();
