@@ -17,14 +17,25 @@ const fresh = (path, manifest) => {
 };
 
 /**
+ * The input `name` in `dir` for `params`: reused when its manifest matches, else written by
+ * `write(path)`, which returns the rest of the manifest (bytes, lines, ground truth).
+ */
+const generated = (dir, name, params, write) => {
+  const path = join(dir, name);
+  const full = { version: GENERATOR_VERSION, ...params };
+  if (fresh(path, full)) return { path, ...JSON.parse(readFileSync(`${path}.json`, 'utf8')) };
+  const manifest = { params: full, ...write(path) };
+  writeFileSync(`${path}.json`, JSON.stringify(manifest));
+  return { path, ...manifest };
+};
+
+/**
  * A mixed log of at least `bytes` bytes: one rejection per `rejectEvery` lines on average and,
  * when `decoyShare` > 0, that share of lines mentioning authentication without rejecting.
  * Returns the file's path and ground truth (line numbers and kinds of the rejections).
  */
-export const mixedLog = (dir, name, { seed, bytes, rejectEvery, decoyShare }) => {
-  const path = join(dir, name);
-  const params = { version: GENERATOR_VERSION, seed, bytes, rejectEvery, decoyShare };
-  if (fresh(path, params)) return { path, ...JSON.parse(readFileSync(`${path}.json`, 'utf8')) };
+export const mixedLog = (dir, name, { seed, bytes, rejectEvery, decoyShare }) =>
+  generated(dir, name, { seed, bytes, rejectEvery, decoyShare }, (path) => {
   const r = rng(seed);
   const fd = openSync(path, 'w');
   const truth = [];
@@ -57,19 +68,15 @@ export const mixedLog = (dir, name, { seed, bytes, rejectEvery, decoyShare }) =>
   } finally {
     closeSync(fd);
   }
-  const manifest = { params, bytes: written, lines: line, decoys, truth };
-  writeFileSync(`${path}.json`, JSON.stringify(manifest));
-  return { path, ...manifest };
-};
+  return { bytes: written, lines: line, decoys, truth };
+});
 
 /**
  * One line of `bytes` bytes (log-like text, a rejection wording buried in the middle) and a
  * newline: longer than maxLineBytes, so it must be skipped in bounded memory.
  */
-export const longLine = (dir, name, { seed, bytes }) => {
-  const path = join(dir, name);
-  const params = { version: GENERATOR_VERSION, seed, bytes };
-  if (fresh(path, params)) return { path, ...JSON.parse(readFileSync(`${path}.json`, 'utf8')) };
+export const longLine = (dir, name, { seed, bytes }) =>
+  generated(dir, name, { seed, bytes }, (path) => {
   const r = rng(seed);
   const piece = Buffer.from(Array.from({ length: 64 }, () => backgroundLine(r, 1).replaceAll('\n', ' ')).join(' '));
   const fd = openSync(path, 'w');
@@ -92,22 +99,16 @@ export const longLine = (dir, name, { seed, bytes }) => {
   } finally {
     closeSync(fd);
   }
-  const manifest = { params, bytes: written, lines: 1, truth: [] };
-  writeFileSync(`${path}.json`, JSON.stringify(manifest));
-  return { path, ...manifest };
-};
+  return { bytes: written, lines: 1, truth: [] };
+});
 
 /** `lines` lines, every one a rejection: the store's worst case. */
-export const burstLog = (dir, name, { seed, lines }) => {
-  const path = join(dir, name);
-  const params = { version: GENERATOR_VERSION, seed, lines };
-  if (fresh(path, params)) return { path, ...JSON.parse(readFileSync(`${path}.json`, 'utf8')) };
+export const burstLog = (dir, name, { seed, lines }) =>
+  generated(dir, name, { seed, lines }, (path) => {
   const r = rng(seed);
   const texts = [];
   for (let i = 0; i < lines; i++) texts.push(burstLine(r, 36_000 + (i >> 4)).text);
   const body = Buffer.from(`${texts.join('\n')}\n`);
   writeFileSync(path, body);
-  const manifest = { params, bytes: body.length, lines, truth: [] };
-  writeFileSync(`${path}.json`, JSON.stringify(manifest));
-  return { path, ...manifest };
-};
+  return { bytes: body.length, lines, truth: [] };
+});
