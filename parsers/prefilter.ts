@@ -44,8 +44,9 @@ const foldEquals = (buf: Buffer, at: number, needle: Uint8Array): boolean => {
 };
 
 export class Prefilter {
-  private readonly kernel = new Kernel();
   private needles: readonly PlannedNeedle[] = [];
+  /** The current plan's kernel tables, loaded again whenever another Prefilter used the kernel. */
+  private tables: Uint8Array = new Uint8Array(0);
   /** Trigram counts being gathered for the next plan; null while the current one serves well. */
   private sample: TrigramCounts | null = new TrigramCounts();
   /** Bytes scanned and flags that failed to verify since the last rate check. */
@@ -54,14 +55,29 @@ export class Prefilter {
   /** Plans installed so far: 1 from the static ranking, then one per sample. */
   plans = 0;
 
-  constructor(private readonly source: readonly Uint8Array[]) {
+  /**
+   * `kernel`: shared with other Prefilters to search the same staged bytes for different needle
+   * sets (see stagingArea); by default one of its own.
+   */
+  constructor(
+    private readonly source: readonly Uint8Array[],
+    private readonly kernel: Kernel = new Kernel(),
+  ) {
     this.install(planNeedles(source));
   }
 
   private install(plan: NeedlePlan): void {
-    this.kernel.load(plan.tables);
+    this.tables = plan.tables;
+    this.kernel.load(plan.tables, this);
     this.needles = plan.needles;
     this.plans++;
+  }
+
+  /** The kernel, with this Prefilter's tables loaded. */
+  private ready(): Kernel {
+    const k = this.kernel;
+    if (k.loadedBy !== this) k.load(this.tables, this);
+    return k;
   }
 
   /** Counts input into the sample until there is enough of it, then plans from it. */
@@ -92,7 +108,7 @@ export class Prefilter {
     const out: RegionScan = { starts: [], ends: [], lineIndex: [], newlines: 0 };
     this.learn(buf, from, to);
     this.watch(to - from);
-    const k = this.kernel;
+    const k = this.ready();
     /** Absolute position up to which newlines are counted; slices start there. */
     let counted = from;
     while (counted < to) {
@@ -139,7 +155,7 @@ export class Prefilter {
    * message, so it allocates nothing and skips the newline count that `scan` keeps.
    */
   has(buf: Buffer): boolean {
-    const k = this.kernel;
+    const k = this.ready();
     const to = buf.length;
     this.learn(buf, 0, to);
     this.watch(to);
@@ -186,7 +202,7 @@ export class Prefilter {
    * none spans two of them).
    */
   firstStaged(from: number, to: number): number {
-    const k = this.kernel;
+    const k = this.ready();
     this.learn(k.slice, from, to);
     this.watch(to - from);
     for (let q = from; q < to; ) {

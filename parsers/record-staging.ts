@@ -13,7 +13,8 @@
  * is worth more than the copies saved.
  */
 import type { LookbackWindow } from './lookback-window.js';
-import { Prefilter, prefilterFor } from './prefilter.js';
+import { Prefilter } from './prefilter.js';
+import { Kernel } from './simd/kernel.js';
 
 const NL = 0x0a;
 /**
@@ -24,11 +25,15 @@ const NL = 0x0a;
 const ROUND_BYTES = 32 * 1024;
 
 export class RecordStaging {
-  /** Its own kernel memory: the shared prefilters' scan and has overwrite theirs on every call. */
+  /**
+   * Two needle sets over one kernel memory, so either reads the staged bytes where they are:
+   * all needles while evidence is wanted, else only the detection needles. A delivery log's
+   * `status=sent` lines carry an evidence needle in one message of twelve; searching for it
+   * when nobody wants evidence stopped the search that often for nothing.
+   */
   private readonly all: Prefilter;
+  private readonly detectionOnly: Prefilter;
   private readonly area: Buffer;
-  /** The detection needles' shared prefilter, for the messages `all` flags. */
-  private readonly detection: Prefilter;
   /** The window the staged bytes belong to. */
   private owner: LookbackWindow | null = null;
   /** Bytes staged and not yet in the owner's window. */
@@ -36,9 +41,11 @@ export class RecordStaging {
 
   /** `needles`: all of them; `detectionNeedles`: those of lines that may carry a detection. */
   constructor(needles: readonly Uint8Array[], detectionNeedles: readonly Uint8Array[]) {
-    this.all = new Prefilter(needles);
+    const kernel = new Kernel();
+    this.all = new Prefilter(needles, kernel);
+    this.detectionOnly = new Prefilter(detectionNeedles, kernel);
+    // Its own kernel memory: the shared prefilters' scan and has overwrite theirs on every call.
     this.area = this.all.stagingArea();
-    this.detection = prefilterFor(detectionNeedles);
   }
 
   /**
@@ -60,7 +67,7 @@ export class RecordStaging {
     }
     const at = this.used;
     this.area.set(value, at);
-    if (this.all.hasStaged(at, at + len) && (wants.evidenceWanted() || this.detection.has(value))) return -1;
+    if (this.all.hasStaged(at, at + len) && (wants.evidenceWanted() || this.detectionOnly.hasStaged(at, at + len))) return -1;
     this.used = at + len;
     const newlines = countNewlines(value);
     if (len === 0 || value[len - 1] === NL) return newlines;
@@ -70,10 +77,11 @@ export class RecordStaging {
 
   /**
    * `add` over values[from], values[from + 1], … bound for `window`, with one kernel pass per
-   * round of staged values (ROUND_BYTES) instead of one call per value. Stops at the first value that needs
-   * parsing or is longer than `maxStaged` bytes, staging nothing from it on, and returns its
-   * index (values.length when every value was staged). The lines and bytes of the staged
-   * values are added to `counts`, as `add` counts them.
+   * round of staged values (ROUND_BYTES) instead of one call per value; whether evidence is
+   * wanted is asked once per round. Stops at the first value that needs parsing or is longer
+   * than `maxStaged` bytes, staging nothing from it on, and returns its index (values.length
+   * when every value was staged). The lines and bytes of the staged values are added to
+   * `counts`, as `add` counts them.
    */
   addRun(
     window: LookbackWindow,
@@ -87,49 +95,57 @@ export class RecordStaging {
       this.flushStaged();
       this.owner = window;
     }
-    const limit = Math.min(maxStaged, this.area.length - 1);
-    const starts: number[] = [];
+    const area = this.area;
+    const limit = Math.min(maxStaged, area.length - 1);
     let i = from;
     while (i < values.length) {
       // Copy values while they fit, each followed by a newline unless it ends with one.
       const runFrom = this.used;
-      starts.length = 0;
+      let used = runFrom;
+      let bytes = 0;
       let j = i;
       for (; j < values.length; j++) {
         const v = values[j] as Buffer;
-        if (v.length > limit || this.used + v.length + 1 > this.area.length || this.used - runFrom >= ROUND_BYTES) break;
-        starts.push(this.used);
-        this.area.set(v, this.used);
-        this.used += v.length;
-        if (v.length > 0 && v[v.length - 1] !== NL) this.area[this.used++] = NL;
+        const n = v.length;
+        if (n > limit || used + n + 1 > area.length || used - runFrom >= ROUND_BYTES) break;
+        area.set(v, used);
+        used += n;
+        bytes += n;
+        if (n > 0 && v[n - 1] !== NL) area[used++] = NL;
       }
-      // The first copied value that needs parsing, if any: it and the ones after it are unstaged.
+      const needles = wants.evidenceWanted() ? this.all : this.detectionOnly;
+      const at = used > runFrom ? needles.firstStaged(runFrom, used) : -1;
+      // The value the first needle lies in, if any: it and the ones after it are unstaged.
       let stop = j;
-      for (let q = runFrom; q < this.used; ) {
-        const at = this.all.firstStaged(q, this.used);
-        if (at < 0) break;
-        const k = lastAtOrBefore(starts, at);
-        if (wants.evidenceWanted() || this.detection.has(values[i + k] as Buffer)) {
-          stop = i + k;
-          break;
+      let keep = used;
+      if (at >= 0) {
+        bytes = 0;
+        for (let k = i, start = runFrom; k < j; k++) {
+          const v = values[k] as Buffer;
+          const end = start + v.length + (v.length > 0 && v[v.length - 1] !== NL ? 1 : 0);
+          if (at < end) {
+            stop = k;
+            keep = start;
+            break;
+          }
+          bytes += v.length;
+          start = end;
         }
-        q = k + 1 < starts.length ? (starts[k + 1] as number) : this.used;
       }
-      const keep = stop < j ? (starts[stop - i] as number) : this.used;
-      counts.lines += this.all.newlinesStaged(runFrom, keep);
-      for (let n = i; n < stop; n++) counts.bytes += (values[n] as Buffer).length;
+      counts.lines += needles.newlinesStaged(runFrom, keep);
+      counts.bytes += bytes;
       this.used = keep;
       if (stop < j || j === values.length) return stop;
       const next = values[j] as Buffer;
       if (next.length > limit) return j;
       // A full area goes into the window; after a round that only reached its size, on.
-      if (this.used + next.length + 1 > this.area.length) this.flushStaged();
+      if (this.used + next.length + 1 > area.length) this.flushStaged();
       i = j;
     }
     return i;
   }
 
-  /** Moves what is staged for `window` into it, which then holds every message recorded so far. */
+/** Moves what is staged for `window` into it, which then holds every message recorded so far. */
   flush(window: LookbackWindow): void {
     if (window === this.owner) this.flushStaged();
   }
@@ -157,15 +173,3 @@ export const recordStagingFor = (needles: readonly Uint8Array[], detectionNeedle
   if (s === undefined) byDetection.set(detectionNeedles, (s = new RecordStaging(needles, detectionNeedles)));
   return s;
 };
-
-/** Index of the last start at or before `at` (starts ascending, starts[0] ≤ at); equal starts (empty values) give the last. */
-function lastAtOrBefore(starts: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] as number) <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}

@@ -39,12 +39,17 @@ const isExports = (x: unknown): x is KernelExports => {
  * One kernel instance with its own memory: the needle tables and one slice of data. Offsets
  * taken and returned are slice-relative. Synchronous compile is fine: the module is a few
  * hundred bytes. `find` flags nothing until tables are loaded.
+ *
+ * Several needle sets may take turns on one kernel, each loading its tables before its calls
+ * (96 bytes): they then read the same data without copying it from one memory to another.
  */
 export class Kernel {
   /** The slice area, SLICE_BYTES + SLICE_PAD long; callers copy data here before calling. */
   readonly slice: Buffer;
   private readonly fns: KernelExports;
   private readonly tables: Buffer;
+  /** Whose tables are loaded: the `by` of the last load. */
+  loadedBy: object | null = null;
 
   constructor() {
     compiled ??= new wasm.Module(kernelBytes(PAGES));
@@ -56,9 +61,13 @@ export class Kernel {
     this.slice = Buffer.from(memory.buffer, DATA_AT, SLICE_BYTES + SLICE_PAD);
   }
 
-  /** Installs a needle plan's nibble tables (see needle-plan.ts); takes effect on the next call. */
-  load(tables: Uint8Array): void {
+  /**
+   * Installs a needle plan's nibble tables (see needle-plan.ts) on behalf of `by`; takes effect
+   * on the next call.
+   */
+  load(tables: Uint8Array, by: object): void {
     this.tables.set(tables);
+    this.loadedBy = by;
   }
 
   /** Newlines in slice[from, to). */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasNeedle, longLineStarts, Prefilter } from '../../parsers/prefilter.js';
-import { SLICE_BYTES } from '../../parsers/simd/kernel.js';
+import { Kernel, SLICE_BYTES } from '../../parsers/simd/kernel.js';
 import { planNeedles } from '../../parsers/simd/needle-plan.js';
 import { TrigramCounts } from '../../parsers/simd/trigram-counts.js';
 import { NEEDLES } from '../../parsers/signatures.js';
@@ -96,6 +96,29 @@ describe('prefilter', () => {
         expect(cut.scanner.stats).toEqual(whole.scanner.stats);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('lets needle sets take turns on one kernel, each finding its own needles in the same staged bytes', () => {
+    const kernel = new Kernel();
+    const first = NEEDLES.slice(0, 4);
+    const rest = NEEDLES.slice(4);
+    const a = new Prefilter(first, kernel);
+    const b = new Prefilter(rest, kernel);
+    const area = a.stagingArea();
+    expect(b.stagingArea().buffer).toBe(area.buffer);
+    fc.assert(
+      fc.property(inputs, (buf) => {
+        area.set(buf, 0);
+        // Alternating calls: each must search with its own tables, whatever the other loaded.
+        for (const [p, needles] of [[a, first], [b, rest], [a, first]] as const) {
+          const line = reference(buf, 0, buf.length, needles).starts[0];
+          const at = p.firstStaged(0, buf.length);
+          if (line === undefined) expect(at).toBe(-1);
+          else expect(buf.lastIndexOf(0x0a, at) + 1).toBe(line);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 
