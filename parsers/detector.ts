@@ -1,6 +1,7 @@
 import type { Clock, Detector, DetectorOptions, StreamInit, StreamScanner } from '../src/contracts.js';
 import { DEFAULT_SERVICE_FIELDS } from './service-resolution.js';
 import { DETECTION_NEEDLES, NEEDLES } from './signatures.js';
+import { chunkPrefiltersFor } from './chunk-prefilters.js';
 import { ByteStreamScanner } from './stream-scanner.js';
 
 /**
@@ -50,5 +51,6 @@ export const createDetector = (opts: DetectorSettings = DEFAULT_DETECTOR_OPTIONS
   return {
     needles: NEEDLES,
     open: (init: StreamInit): StreamScanner => new ByteStreamScanner(init, config),
+    readArea: () => chunkPrefiltersFor(NEEDLES, DETECTION_NEEDLES).readArea,
   };
 };

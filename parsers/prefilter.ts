@@ -45,14 +45,17 @@ const foldEquals = (buf: Buffer, at: number, needle: Uint8Array): boolean => {
 
 export class Prefilter {
   private needles: readonly PlannedNeedle[] = [];
-  /** The current plan's kernel tables, loaded again whenever another Prefilter used the kernel. */
-  private tables: Uint8Array = new Uint8Array(0);
+  /**
+   * The current plan's kernel tables, loaded again whenever another Prefilter used the kernel;
+   * null until the first search (a search that completes the sample plans from it directly).
+   */
+  private tables: Uint8Array | null = null;
   /** Trigram counts being gathered for the next plan; null while the current one serves well. */
   private sample: TrigramCounts | null = new TrigramCounts();
   /** Bytes scanned and flags that failed to verify since the last rate check. */
   private scanned = 0;
   private wasted = 0;
-  /** Plans installed so far: 1 from the static ranking, then one per sample. */
+  /** Plans installed so far: the static ranking's when a search comes before the sample is complete, then one per sample. */
   plans = 0;
 
   /**
@@ -62,9 +65,7 @@ export class Prefilter {
   constructor(
     private readonly source: readonly Uint8Array[],
     private readonly kernel: Kernel = new Kernel(),
-  ) {
-    this.install(planNeedles(source));
-  }
+  ) {}
 
   private install(plan: NeedlePlan): void {
     this.tables = plan.tables;
@@ -75,8 +76,9 @@ export class Prefilter {
 
   /** The kernel, with this Prefilter's tables loaded. */
   private ready(): Kernel {
+    if (this.tables === null) this.install(staticPlanFor(this.source));
     const k = this.kernel;
-    if (k.loadedBy !== this) k.load(this.tables, this);
+    if (k.loadedBy !== this) k.load(this.tables as Uint8Array, this);
     return k;
   }
 
@@ -111,12 +113,22 @@ export class Prefilter {
     const k = this.ready();
     /** Absolute position up to which newlines are counted; slices start there. */
     let counted = from;
+    // Bytes already in the kernel's memory (ChunkPrefilters' readArea) are searched in place.
+    const inPlace = offsetIn(k.slice, buf);
     while (counted < to) {
-      const base = counted;
-      const sliceEnd = Math.min(to, base + SLICE_BYTES);
-      // The pad gives the kernel the real bytes past the slice end where there are any.
-      buf.copy(k.slice, 0, base, Math.min(to, sliceEnd + SLICE_PAD));
-      let q = 0;
+      /** The buf position of the kernel's slice position 0; the slice ends at sliceEnd. */
+      let base: number;
+      let sliceEnd: number;
+      if (inPlace >= 0) {
+        base = -inPlace;
+        sliceEnd = to;
+      } else {
+        base = counted;
+        sliceEnd = Math.min(to, base + SLICE_BYTES);
+        // The pad gives the kernel the real bytes past the slice end where there are any.
+        buf.copy(k.slice, 0, base, Math.min(to, sliceEnd + SLICE_PAD));
+      }
+      let q = counted - base;
       const len = sliceEnd - base;
       for (;;) {
         const f = q < len ? k.find(q, len) : -1;
@@ -155,10 +167,10 @@ export class Prefilter {
    * message, so it allocates nothing and skips the newline count that `scan` keeps.
    */
   has(buf: Buffer): boolean {
+    // Not sampled: the lines and messages checked one at a time are few and mostly candidates,
+    // nothing to plan a scan of the whole input from.
     const k = this.ready();
     const to = buf.length;
-    this.learn(buf, 0, to);
-    this.watch(to);
     for (let base = 0; base < to; base += SLICE_BYTES) {
       const len = Math.min(to, base + SLICE_BYTES) - base;
       buf.copy(k.slice, 0, base, Math.min(to, base + len + SLICE_PAD));
@@ -202,9 +214,9 @@ export class Prefilter {
    * none spans two of them).
    */
   firstStaged(from: number, to: number): number {
-    const k = this.ready();
-    this.learn(k.slice, from, to);
+    this.learn(this.kernel.slice, from, to);
     this.watch(to - from);
+    const k = this.ready();
     for (let q = from; q < to; ) {
       const f = k.find(q, to);
       if (f < 0 || f >= to) return -1;
@@ -225,6 +237,25 @@ export class Prefilter {
     return this.firstStaged(from, to) >= 0;
   }
 }
+
+/**
+ * Where `buf` starts within the first SLICE_BYTES of `slice`, when it lies entirely there (in the
+ * same memory), else -1.
+ */
+const offsetIn = (slice: Buffer, buf: Buffer): number => {
+  if (buf.buffer !== slice.buffer) return -1;
+  const at = buf.byteOffset - slice.byteOffset;
+  return at >= 0 && at + buf.length <= SLICE_BYTES ? at : -1;
+};
+
+const staticPlans = new WeakMap<readonly Uint8Array[], NeedlePlan>();
+
+/** The plan from the needles alone, made once per list: every Prefilter of the list starts from it. */
+const staticPlanFor = (needles: readonly Uint8Array[]): NeedlePlan => {
+  let plan = staticPlans.get(needles);
+  if (plan === undefined) staticPlans.set(needles, (plan = planNeedles(needles)));
+  return plan;
+};
 
 const cache = new WeakMap<readonly Uint8Array[], Prefilter>();
 

@@ -13,6 +13,7 @@
  * is worth more than the copies saved.
  */
 import type { LookbackWindow } from './lookback-window.js';
+import { perNeedleLists } from './needle-lists-cache.js';
 import { Prefilter } from './prefilter.js';
 import { Kernel } from './simd/kernel.js';
 
@@ -163,13 +164,5 @@ function countNewlines(buf: Buffer): number {
   return n;
 }
 
-const shared = new WeakMap<readonly Uint8Array[], WeakMap<readonly Uint8Array[], RecordStaging>>();
-
 /** The staging of a detector's needle lists, made once (a detector's needles are fixed). */
-export const recordStagingFor = (needles: readonly Uint8Array[], detectionNeedles: readonly Uint8Array[]): RecordStaging => {
-  let byDetection = shared.get(needles);
-  if (byDetection === undefined) shared.set(needles, (byDetection = new WeakMap()));
-  let s = byDetection.get(detectionNeedles);
-  if (s === undefined) byDetection.set(detectionNeedles, (s = new RecordStaging(needles, detectionNeedles)));
-  return s;
-};
+export const recordStagingFor = perNeedleLists((needles, detectionNeedles) => new RecordStaging(needles, detectionNeedles));

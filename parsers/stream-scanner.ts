@@ -7,6 +7,7 @@ import { LookbackWindow } from './lookback-window.js';
 import type { LookupObserver, SubmitterMemory } from './mta-correlation.js';
 import { MtaCorrelator, submitterName } from './mta-correlation.js';
 import type { Prefilter } from './prefilter.js';
+import { chunkPrefiltersFor } from './chunk-prefilters.js';
 import { hasNeedle, longLineStarts, looksBinary, prefilterFor } from './prefilter.js';
 import type { RangeScannable } from './range-scannable.js';
 import { alwaysOpens, RecordTracker, SHAPE_HEAD_CHARS } from './record-grouping.js';
@@ -103,8 +104,9 @@ export class ByteStreamScanner implements RangeScannable {
     this.lineNo = init.startLine;
     this.window = new LookbackWindow(config.lookbackBytes, init.startOffset);
     this.correlator = new MtaCorrelator(this.window);
-    this.prefilter = prefilterFor(config.needles);
-    this.detectionPrefilter = prefilterFor(config.detectionNeedles);
+    const chunks = chunkPrefiltersFor(config.needles, config.detectionNeedles);
+    this.prefilter = chunks.all;
+    this.detectionPrefilter = chunks.detectionOnly;
     this.signals = new StreamSignals(this.window);
   }
 

@@ -204,6 +204,12 @@ export interface Detector {
   /** Byte needles the prefilter searches for; a line containing none is never decoded. */
   readonly needles: readonly Buffer[];
   open(init: StreamInit): StreamScanner;
+  /**
+   * Memory to read a chunk into right before pushing it to one of this detector's scanners,
+   * which then search it where it lies instead of copying it first. Valid until the next push
+   * of any scanner on the thread, so the read and the push must follow each other directly.
+   */
+  readArea?(): Buffer;
 }
 
 // ---------------------------------------------------------------------------------------------

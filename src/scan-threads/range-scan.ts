@@ -18,10 +18,18 @@ export async function runTask(task: ScanTask, detector: Detector, post: (m: Work
   let run: TaskRun | undefined;
   try {
     run = new TaskRun(task, detector, post);
-    const chunks = task.gzip ? gzipFileChunks(task.path) : rangeChunks(task.path, task.warmFrom, task.end);
-    for await (const chunk of chunks) {
-      if (cancelled()) break;
-      run.feed(chunk);
+    if (task.gzip) {
+      for await (const chunk of gzipFileChunks(task.path)) {
+        if (cancelled()) break;
+        run.feed(chunk);
+      }
+    } else {
+      // Each chunk is read and fed in one synchronous step: the read area is shared by the
+      // thread's scanners, so nothing may run between the two.
+      for (const chunk of rangeChunks(task.path, task.warmFrom, task.end, detector.readArea?.())) {
+        if (cancelled()) break;
+        run.feed(chunk);
+      }
     }
     if (!cancelled()) run.finish();
     post({ type: 'end', id: task.id, state: run.endState() });

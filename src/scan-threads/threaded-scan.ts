@@ -32,6 +32,12 @@ export interface ThreadedScanOptions extends PlanOptions {
    * thread scans too, as one of the `threads`, so the scan starts before any worker has loaded.
    */
   readonly inlineDetector?: Detector;
+  /**
+   * Workers already started, made with inline: 'joins' when `inlineDetector` is given (it then
+   * joins them); in place of a pool of the `threads`, `setup` and `workerUrl` given. Closed when
+   * the scan ends.
+   */
+  readonly pool?: WorkerPool;
 }
 
 export interface ThreadedScanResult extends RangeCounts {
@@ -52,10 +58,9 @@ const FILES_AHEAD_PER_THREAD = 4;
  */
 export async function threadedScan(items: readonly ScanItem[], opts: ThreadedScanOptions): Promise<ThreadedScanResult> {
   const inline = opts.inlineDetector;
-  const pool = new WorkerPool(opts.threads, opts.setup, {
-    ...(opts.workerUrl && { url: opts.workerUrl }),
-    ...(inline && { inline: (task, post, cancelled) => runTask(task, inline, post, cancelled) }),
-  });
+  const runInline = inline && ((task: ScanTask, post: (m: WorkerMessage) => void, cancelled: () => boolean) => runTask(task, inline, post, cancelled));
+  const pool = opts.pool ?? new WorkerPool(opts.threads, opts.setup, { ...(opts.workerUrl && { url: opts.workerUrl }), ...(runInline && { inline: runInline }) });
+  if (opts.pool !== undefined && runInline !== undefined) opts.pool.join(runInline);
   const counts: RangeCounts = { ranges: 0, reseeded: 0, restarted: 0 };
   let lastId = 0;
   const taskId = (): number => ++lastId;

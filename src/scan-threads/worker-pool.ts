@@ -16,9 +16,11 @@ export interface PoolOptions {
   readonly url?: URL;
   /**
    * Makes the main thread one of the pool's lanes: it takes a task at once, while the workers
-   * take ~0.1 s to load, and leaves one CPU fewer to wait on.
+   * take ~0.1 s to load, and leaves one CPU fewer to wait on. 'joins': the lane is kept for it,
+   * and it takes tasks once it hands over its runner (`join`); workers can meanwhile be started
+   * (`warmUp`) and load while the main thread loads what it scans with.
    */
-  readonly inline?: InlineRunner;
+  readonly inline?: InlineRunner | 'joins';
 }
 
 /**
@@ -43,20 +45,33 @@ export class WorkerPool {
   private readonly live = new Set<Worker>();
   private readonly maxWorkers: number;
   private readonly url: URL;
-  private readonly inline: InlineRunner | undefined;
+  private inline: InlineRunner | 'joins' | undefined;
   /** The task the main thread is running, if any. */
   private inlineJob: Job | null = null;
   private readonly cancelled = new Set<number>();
   private closed = false;
 
+  /** `size`: lanes, the main thread's included. */
   constructor(
-    size: number,
+    readonly size: number,
     private readonly setup: WorkerSetup,
     options: PoolOptions = {},
   ) {
     this.inline = options.inline;
     this.url = options.url ?? scanWorkerUrl();
     this.maxWorkers = Math.max(1, this.inline === undefined ? size : size - 1);
+  }
+
+  /** Starts up to `count` workers now (no more than the pool holds), before any task. */
+  warmUp(count = this.maxWorkers): void {
+    while (!this.closed && this.live.size < Math.min(count, this.maxWorkers)) this.idle.push(this.spawn());
+  }
+
+  /** The main thread's lane, kept with inline: 'joins', starts taking tasks with `inline`. */
+  join(inline: InlineRunner): void {
+    if (this.inline !== 'joins') throw new Error('The pool keeps no lane for the main thread to join.');
+    this.inline = inline;
+    this.dispatch();
   }
 
   /** Queues a task; `urgent` puts it first (the main thread waits for it). */
@@ -105,7 +120,7 @@ export class WorkerPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      if (this.inline !== undefined && this.inlineJob === null) {
+      if (typeof this.inline === 'function' && this.inlineJob === null) {
         this.runInline(this.queue.shift() as Job, this.inline);
         continue;
       }

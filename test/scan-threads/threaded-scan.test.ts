@@ -10,6 +10,7 @@ import { openDb } from '../../src/store/db.js';
 import { EventStore } from '../../src/store/events.js';
 import { threadedScan, type ThreadedScanResult } from '../../src/scan-threads/threaded-scan.js';
 import { WARM_UP_SLACK_BYTES } from '../../src/scan-threads/range-plan.js';
+import { WorkerPool } from '../../src/scan-threads/worker-pool.js';
 import { tempDir } from '../support/temp.js';
 import { boundaryLog, deferred, fillerLines, giantRecord, submitted } from './boundary-log.js';
 
@@ -31,6 +32,8 @@ const image = (d: Detection) => ({ ...d });
 interface Lanes {
   /** Scan in the main thread too, as `scan` does. */
   readonly inline?: boolean;
+  /** Start the workers before the scan, as `scan` does, the main thread joining them (with inline). */
+  readonly warm?: boolean;
   readonly workerUrl?: URL;
 }
 
@@ -40,6 +43,9 @@ async function scan(dir: string, paths: string[], threads: number, rangeBytes: n
   const db = openDb(join(dir, `t${threads}-${rangeBytes}-${Math.random()}.sqlite`));
   const found: unknown[] = [];
   const errors: string[] = [];
+  const setup = { configPath: config, env: {} };
+  const pool = lanes.warm ? new WorkerPool(threads, setup, { ...(lanes.inline && { inline: 'joins' as const }) }) : undefined;
+  pool?.warmUp();
   try {
     const result = await threadedScan(
       paths.map((path) => ({ kind: 'file', path })),
@@ -47,7 +53,8 @@ async function scan(dir: string, paths: string[], threads: number, rangeBytes: n
         threads,
         rangeBytes,
         overlapBytes: LOOKBACK + WARM_UP_SLACK_BYTES,
-        setup: { configPath: config, env: {} },
+        setup,
+        ...(pool && { pool }),
         store: new EventStore(db),
         onDetections: (all) => found.push(...all.map(image)),
         onFileError: (path, err) => errors.push(`${path}: ${(err as Error).message}`),
@@ -70,12 +77,14 @@ describe('threadedScan', () => {
     const services = new Set(whole.found.map((d) => (d as Detection).service));
     // Queue-id correlation across an edge, and the lines right before and after edges.
     for (const s of ['edge-0@example.com', 'edge-10@example.com', 'last-before-0', 'last-before-22']) expect(services).toContain(s);
-    for (const [threads, inline] of [
-      [2, false],
-      [2, true],
-      [4, true],
+    for (const [threads, inline, warm] of [
+      [2, false, false],
+      [2, true, false],
+      [4, true, false],
+      [3, true, true],
+      [2, false, true],
     ] as const) {
-      const split = await scan(dir, [path], threads, RANGE, { inline });
+      const split = await scan(dir, [path], threads, RANGE, { inline, warm });
       expect(split.ranges).toBe(24);
       expect({ reseeded: split.reseeded, restarted: split.restarted }).toEqual({ reseeded: 0, restarted: 0 });
       expect(split.found).toEqual(whole.found);
