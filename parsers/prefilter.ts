@@ -167,8 +167,8 @@ export class Prefilter {
    * message, so it allocates nothing and skips the newline count that `scan` keeps.
    */
   has(buf: Buffer): boolean {
-    // Not sampled: the lines and messages checked one at a time are few and mostly candidates,
-    // nothing to plan a scan of the whole input from.
+    // Neither sampled nor watched: the lines and messages checked one at a time are few and
+    // mostly candidates, nothing to plan or judge a plan for the whole input by.
     const k = this.ready();
     const to = buf.length;
     for (let base = 0; base < to; base += SLICE_BYTES) {
@@ -178,7 +178,6 @@ export class Prefilter {
         const f = k.find(q, len);
         if (f < 0 || f >= len) break;
         if (this.verify(buf, base + f, 0, to) >= 0) return true;
-        this.wasted++;
         q = f + 1;
       }
     }
