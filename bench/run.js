@@ -45,11 +45,11 @@ const runKafka = (cases) => {
 };
 
 // The detector alone first: it is an absolute figure (ns per message), not a ratio against a
-// reference timed alongside it, and on the shared 2-core VM of BENCHMARKS.md the same loop ran ~50 % slower
-// after a few minutes of both cores at full load (113–119 ns fresh, 171–177 ns right after
-// 2.5 minutes of scans; back within a minute or two). The file and Kafka throughput cases are
-// ratios against references measured in the same state, so they can run after it, and so can
-// writing the inputs (2.2 GB on a first run).
+// reference timed alongside it, and on the shared 2-core VM of BENCHMARKS.md the same loop ran
+// ~50 % slower right after the file cases: 108–119 ns rested, 166–177 ns after a minute of
+// ripgrep runs over the GiB inputs, back within a minute or two. The file and Kafka throughput
+// cases are ratios against references measured in the same state, so they can run after it,
+// and so can writing the inputs (2.2 GB on a first run).
 const kafkaDetectorFirst = () => {
   if (process.env.BENCH_KAFKA === '0' || !KAFKA_CASES.includes('detector')) return null;
   try {
