@@ -14,6 +14,7 @@ import { outboxReportDelivery } from './reports/outbox-delivery.js';
 import { errorMessage } from './errors.js';
 import { startHttpServer, type OpsServer } from './http/server.js';
 import type { LifecycleState, OpsView, StoreHealth } from './http/ops-view.js';
+import { loadOtelApi } from './telemetry/otel-api.js';
 import { startTelemetry, type TelemetrySdk } from './telemetry/sdk.js';
 import { DetectionTraceIndex, tracing } from './telemetry/tracing.js';
 import { buildChannels, opsGauges, opsView } from './daemon-ops.js';
@@ -127,6 +128,8 @@ export class Daemon {
    */
   async start(): Promise<void> {
     const { log, config } = this.opts;
+    // A long-running process: metrics and spans go to whatever provider is registered.
+    await loadOtelApi();
     const prometheus = this.opts.http !== undefined && config.telemetry.prometheus;
     if (prometheus || config.telemetry.otlpEndpoint) {
       this.sdk = startTelemetry({ prometheus, ...(config.telemetry.otlpEndpoint && { otlpEndpoint: config.telemetry.otlpEndpoint }) });

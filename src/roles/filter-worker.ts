@@ -13,6 +13,7 @@ import { DetectionPublisher } from './detection-publisher.js';
 import { detectionsTopic } from './detections-topic.js';
 import { filterSink } from './filter-sink.js';
 import { NO_CHECKPOINTS } from './no-checkpoints.js';
+import { loadOtelApi } from '../telemetry/otel-api.js';
 
 export interface FilterWorkerOptions {
   readonly config: Readonly<Config>;
@@ -59,6 +60,8 @@ export class FilterWorker {
 
   /** Connects the producer (rejects when the detections cluster is unreachable), then starts the sources. */
   async start(): Promise<void> {
+    // A long-running process: its metrics go to whatever provider is registered.
+    await loadOtelApi();
     await this.producer.connect();
     const sink = filterSink(this.scanner, this.publisher);
     this.running = Promise.allSettled(this.sources.map((s) => s.run(sink, this.abort.signal)));

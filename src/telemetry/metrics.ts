@@ -1,9 +1,11 @@
-import { metrics, type Attributes, type ObservableCallback, type ObservableGauge, type ObservableResult } from '@opentelemetry/api';
+import type { Attributes, Meter, ObservableCallback, ObservableGauge, ObservableResult } from '@opentelemetry/api';
 import type { ScanStats } from '../contracts.js';
+import { otelApi } from './otel-api.js';
 
 /**
  * Every metric authwatch records, behind named functions so call sites stay vendor-free and the
- * names, units and attributes live in one place. Without an SDK registered these are no-ops.
+ * names, units and attributes live in one place. Without an SDK registered these are no-ops,
+ * and until the API is loaded (otel-api.ts) they do nothing at all.
  * Attributes are bounded: source id, kind, service, channel or receiver — never a line or URL.
  */
 const PREFIX = 'authwatch';
@@ -12,8 +14,7 @@ const PREFIX = 'authwatch';
  * The API hands out no-op instruments until an SDK is registered, and does not upgrade them
  * later, so instruments are created on first use and re-created after the SDK starts.
  */
-function createInstruments() {
-  const meter = metrics.getMeter('authwatch');
+function createInstruments(meter: Meter) {
   return {
     linesRead: meter.createCounter(`${PREFIX}.lines.read`, { description: 'Complete lines read from sources.', unit: '{line}' }),
     bytesRead: meter.createCounter(`${PREFIX}.bytes.read`, { description: 'Bytes read from sources.', unit: 'By' }),
@@ -33,7 +34,12 @@ function createInstruments() {
 }
 
 let instruments: ReturnType<typeof createInstruments> | undefined;
-const i = () => (instruments ??= createInstruments());
+/** The instruments; undefined while the API is not loaded (see otel-api.ts), when there is nothing to record to. */
+const i = (): ReturnType<typeof createInstruments> | undefined => {
+  const api = otelApi();
+  if (instruments === undefined && api !== undefined) instruments = createInstruments(api.metrics.getMeter('authwatch'));
+  return instruments;
+};
 
 /** Called once the SDK's meter provider is registered. */
 export function resetInstruments(): void {
@@ -43,37 +49,39 @@ export function resetInstruments(): void {
 export const telemetry = {
   /** Records the difference between two snapshots of a source's scanner counters. */
   scanned(source: string, before: ScanStats, after: ScanStats): void {
+    const m = i();
+    if (m === undefined) return;
     const a = { source };
-    add(i().linesRead, after.lines - before.lines, a);
-    add(i().bytesRead, after.bytes - before.bytes, a);
-    add(i().candidates, after.candidates - before.candidates, a);
-    add(i().skipped, after.longLines - before.longLines, { ...a, reason: 'too-long' });
-    add(i().skipped, after.binaryLines - before.binaryLines, { ...a, reason: 'binary' });
-    add(i().skipped, after.malformed - before.malformed, { ...a, reason: 'malformed' });
+    add(m.linesRead, after.lines - before.lines, a);
+    add(m.bytesRead, after.bytes - before.bytes, a);
+    add(m.candidates, after.candidates - before.candidates, a);
+    add(m.skipped, after.longLines - before.longLines, { ...a, reason: 'too-long' });
+    add(m.skipped, after.binaryLines - before.binaryLines, { ...a, reason: 'binary' });
+    add(m.skipped, after.malformed - before.malformed, { ...a, reason: 'malformed' });
   },
   detected(kind: string, service: string, count = 1): void {
-    add(i().detections, count, { kind, service });
+    add(i()?.detections, count, { kind, service });
   },
   stored(count: number): void {
-    add(i().stored, count, {});
+    add(i()?.stored, count, {});
   },
   storeError(source: string): void {
-    i().storeErrors.add(1, { source });
+    add(i()?.storeErrors, 1, { source });
   },
   /** One send attempt to a receiver; a message goes to the dead letter after failed ones (see outbox depth). */
   notification(receiver: string, channel: string, outcome: 'sent' | 'failed'): void {
-    i().notifications.add(1, { receiver, channel, outcome });
+    add(i()?.notifications, 1, { receiver, channel, outcome });
   },
   deliveryLatency(seconds: number, receiver: string, channel: string): void {
-    if (seconds >= 0) i().deliveryLatency.record(seconds, { receiver, channel });
+    if (seconds >= 0) i()?.deliveryLatency.record(seconds, { receiver, channel });
   },
   reportRun(schedule: string, outcome: 'sent' | 'skipped' | 'failed'): void {
-    i().reportRuns.add(1, { schedule, outcome });
+    add(i()?.reportRuns, 1, { schedule, outcome });
   },
 };
 
-function add(counter: { add(n: number, a: Attributes): void }, n: number, attrs: Attributes): void {
-  if (n > 0) counter.add(n, attrs);
+function add(counter: { add(n: number, a: Attributes): void } | undefined, n: number, attrs: Attributes): void {
+  if (n > 0) counter?.add(n, attrs);
 }
 
 export type GaugeReading = ReadonlyArray<{ value: number; attributes: Attributes }>;
@@ -96,7 +104,9 @@ export interface GaugeReaders {
  * the same process).
  */
 export function registerGauges(read: GaugeReaders): () => void {
-  const meter = metrics.getMeter('authwatch');
+  const api = otelApi();
+  if (api === undefined) return () => undefined;
+  const meter = api.metrics.getMeter('authwatch');
   const gauges: Array<[ObservableGauge, ObservableCallback]> = [];
   const add = (name: string, description: string, unit: string, fn: (() => GaugeReading) | undefined): void => {
     if (!fn) return;

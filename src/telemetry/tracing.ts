@@ -1,8 +1,10 @@
-import { SpanStatusCode, trace, type Link, type Span, type SpanContext } from '@opentelemetry/api';
+import type { Link, Span, SpanContext } from '@opentelemetry/api';
+import { otelApi } from './otel-api.js';
 
 /**
  * Spans for the path of a detection, through @opentelemetry/api only (no-ops until the SDK
- * registers a tracer provider, i.e. when an OTLP endpoint is configured).
+ * registers a tracer provider, i.e. when an OTLP endpoint is configured; nothing at all until the
+ * API is loaded, see otel-api.ts).
  *
  * What a trace covers:
  * - `authwatch.batch`: one source batch, from the bytes or Kafka records arriving at the
@@ -14,7 +16,7 @@ import { SpanStatusCode, trace, type Link, type Span, type SpanContext } from '@
  * The alert decision in between runs on its own timer over rows in SQLite, so it is not a
  * parent-child step; the links are held in memory and do not survive a restart.
  */
-const tracer = () => trace.getTracer('authwatch');
+const tracer = () => otelApi()?.trace.getTracer('authwatch');
 
 /** The batch span in progress; batches are handled synchronously, so one at a time. */
 let currentBatch: Span | undefined;
@@ -22,7 +24,9 @@ let currentBatch: Span | undefined;
 export const tracing = {
   /** Runs `fn` (synchronous) inside an `authwatch.batch` span; records a thrown error on it. */
   batch<T>(attrs: { source: string; stream: string; type: string }, fn: () => T): T {
-    const span = tracer().startSpan('authwatch.batch', { attributes: { 'authwatch.source': attrs.source, 'authwatch.stream': attrs.stream, 'authwatch.batch.type': attrs.type } });
+    const t = tracer();
+    if (t === undefined) return fn();
+    const span = t.startSpan('authwatch.batch', { attributes: { 'authwatch.source': attrs.source, 'authwatch.stream': attrs.stream, 'authwatch.batch.type': attrs.type } });
     const outer = currentBatch;
     currentBatch = span;
     try {
@@ -42,11 +46,13 @@ export const tracing = {
   /** The batch span in progress, to link later work (notifications) to it. */
   currentBatchContext(): SpanContext | undefined {
     const ctx = currentBatch?.spanContext();
-    return ctx && trace.isSpanContextValid(ctx) ? ctx : undefined;
+    return ctx && otelApi()?.trace.isSpanContextValid(ctx) ? ctx : undefined;
   },
   /** Runs one delivery attempt inside an `authwatch.notification.send` span. */
   async send<T>(attrs: { receiver: string; channel: string; service: string; kind: string; event: string; id: string }, links: readonly Link[], fn: () => Promise<T>): Promise<T> {
-    const span = tracer().startSpan('authwatch.notification.send', {
+    const t = tracer();
+    if (t === undefined) return fn();
+    const span = t.startSpan('authwatch.notification.send', {
       links: [...links],
       attributes: {
         'authwatch.receiver': attrs.receiver,
@@ -69,7 +75,8 @@ export const tracing = {
 };
 
 function fail(span: Span, err: unknown): void {
-  span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+  const error = otelApi()?.SpanStatusCode.ERROR;
+  if (error !== undefined) span.setStatus({ code: error, message: err instanceof Error ? err.message : String(err) });
   if (err instanceof Error) span.recordException(err);
 }
 
