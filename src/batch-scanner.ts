@@ -2,6 +2,7 @@ import type { ChunkBatch, Detection, Detector, Evidence, KafkaRecord, RecordMeta
 import { newScanStats } from './contracts.js';
 import type { CheckpointWrite } from './store/events.js';
 import { telemetry } from './telemetry/metrics.js';
+import { hasNoKeys, NO_ENTRIES } from './util/empty.js';
 
 /** What one source batch yields: its detections and the source position that covers them. */
 export interface ScannedBatch {
@@ -86,8 +87,8 @@ export class BatchScanner {
     }
     const before = { ...scanner.stats };
     const detections: Detection[] = [];
-    const bare: RecordMeta = Object.freeze({ source, topic, partition, key: null, headers: NO_HEADERS });
-    const metaOf = (r: KafkaRecord): RecordMeta => (r.key === null && isEmpty(r.headers) ? bare : { source, topic, partition, key: r.key, headers: r.headers });
+    const bare: RecordMeta = Object.freeze({ source, topic, partition, key: null, headers: NO_ENTRIES });
+    const metaOf = (r: KafkaRecord): RecordMeta => (r.key === null && hasNoKeys(r.headers) ? bare : { source, topic, partition, key: r.key, headers: r.headers });
     // A tombstone carries no log line; it is counted, not scanned.
     const lines = batch.records.filter((r): r is KafkaRecord & { value: Buffer } => r.value !== null);
     this.closed.malformed += batch.records.length - lines.length;
@@ -112,14 +113,6 @@ export class BatchScanner {
     addStats(this.closed, s.stats);
     this.scanners.delete(key);
   }
-}
-
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-
-/** Without the array Object.keys would build: this runs once per message. */
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
 }
 
 const keyOf = (batch: SourceBatch): string => `${batch.sourceId}\u0000${batch.stream}`;

@@ -4,6 +4,7 @@
  */
 import type { KafkaRecord, RecordsBatch } from '../../contracts.js';
 import type { ClientMessage } from './kafka-client.js';
+import { NO_ENTRIES } from '../../util/empty.js';
 
 /** What the store keeps per partition stream. */
 export interface KafkaCheckpoint {
@@ -48,9 +49,6 @@ function toRecord(m: ClientMessage): KafkaRecord {
   return { value: m.value, offset: m.offset, key: m.key ? utf8(m.key) : null, headers: textHeaders(m.headers) };
 }
 
-/** Shared by every message without headers, most log messages. */
-const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-
 function textHeaders(raw: ClientMessage['headers']): Readonly<Record<string, string>> {
   let headers: Record<string, string> | undefined;
   for (const name in raw) {
@@ -60,7 +58,7 @@ function textHeaders(raw: ClientMessage['headers']): Readonly<Record<string, str
     const text = last ? utf8(last) : null;
     if (text !== null) (headers ??= {})[name] = text;
   }
-  return headers ?? NO_HEADERS;
+  return headers ?? NO_ENTRIES;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -21,6 +21,7 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import type { Log } from '../../contracts.js';
+import { hasNoKeys, NO_ENTRIES } from '../../util/empty.js';
 import { createThrottle } from './log-throttle.js';
 import type {
   ClientEvent,
@@ -216,23 +217,14 @@ function clientMessage(m: KafkaMessage): ClientMessage {
   return { offset: Number(m.offset), key: m.key ?? null, value: m.value ?? null, headers: headerBuffers(m.headers) };
 }
 
-/** Shared by every message without headers, most log messages: nothing to allocate or copy. */
-const NO_HEADERS: Readonly<Record<string, readonly Buffer[]>> = Object.freeze({});
-
 function headerBuffers(headers: IHeaders | undefined): Readonly<Record<string, readonly Buffer[]>> {
-  if (headers === undefined || isEmpty(headers)) return NO_HEADERS;
+  if (headers === undefined || hasNoKeys(headers)) return NO_ENTRIES;
   const out: Record<string, Buffer[]> = {};
   for (const [name, raw] of Object.entries(headers)) {
     if (raw === undefined) continue;
     out[name] = (Array.isArray(raw) ? raw : [raw]).map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(v, 'utf8')));
   }
   return out;
-}
-
-/** Without the array Object.keys would build: this runs once per message. */
-function isEmpty(o: object): boolean {
-  for (const _ in o) return false;
-  return true;
 }
 
 function byTopic(partitions: readonly TopicPartition[]): Array<{ topic: string; partitions: number[] }> {
