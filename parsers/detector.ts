@@ -51,6 +51,6 @@ export const createDetector = (opts: DetectorSettings = DEFAULT_DETECTOR_OPTIONS
   return {
     needles: NEEDLES,
     open: (init: StreamInit): StreamScanner => new ByteStreamScanner(init, config),
-    readArea: () => chunkPrefiltersFor(NEEDLES, DETECTION_NEEDLES).readArea,
+    readArea: () => chunkPrefiltersFor(NEEDLES, DETECTION_NEEDLES).area,
   };
 };

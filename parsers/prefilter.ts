@@ -113,7 +113,7 @@ export class Prefilter {
     const k = this.ready();
     /** Absolute position up to which newlines are counted; slices start there. */
     let counted = from;
-    // Bytes already in the kernel's memory (ChunkPrefilters' readArea) are searched in place.
+    // Bytes already in the kernel's memory (see chunk-prefilters.ts) are searched in place.
     const inPlace = offsetIn(k.slice, buf);
     while (counted < to) {
       /** The buf position of the kernel's slice position 0; the slice ends at sliceEnd. */

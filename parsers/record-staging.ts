@@ -14,8 +14,7 @@
  */
 import type { LookbackWindow } from './lookback-window.js';
 import { perNeedleLists } from './needle-lists-cache.js';
-import { Prefilter } from './prefilter.js';
-import { Kernel } from './simd/kernel.js';
+import { NeedleSets } from './needle-sets.js';
 
 const NL = 0x0a;
 /**
@@ -26,14 +25,8 @@ const NL = 0x0a;
 const ROUND_BYTES = 32 * 1024;
 
 export class RecordStaging {
-  /**
-   * Two needle sets over one kernel memory, so either reads the staged bytes where they are:
-   * all needles while evidence is wanted, else only the detection needles. A delivery log's
-   * `status=sent` lines carry an evidence needle in one message of twelve; searching for it
-   * when nobody wants evidence stopped the search that often for nothing.
-   */
-  private readonly all: Prefilter;
-  private readonly detectionOnly: Prefilter;
+  /** Its own kernel memory, where messages are staged: the scanners' searches overwrite theirs on every call. */
+  private readonly needles: NeedleSets;
   private readonly area: Buffer;
   /** The window the staged bytes belong to. */
   private owner: LookbackWindow | null = null;
@@ -42,11 +35,8 @@ export class RecordStaging {
 
   /** `needles`: all of them; `detectionNeedles`: those of lines that may carry a detection. */
   constructor(needles: readonly Uint8Array[], detectionNeedles: readonly Uint8Array[]) {
-    const kernel = new Kernel();
-    this.all = new Prefilter(needles, kernel);
-    this.detectionOnly = new Prefilter(detectionNeedles, kernel);
-    // Its own kernel memory: the shared prefilters' scan and has overwrite theirs on every call.
-    this.area = this.all.stagingArea();
+    this.needles = new NeedleSets(needles, detectionNeedles);
+    this.area = this.needles.area;
   }
 
   /**
@@ -68,7 +58,7 @@ export class RecordStaging {
     }
     const at = this.used;
     this.area.set(value, at);
-    if (this.all.hasStaged(at, at + len) && (wants.evidenceWanted() || this.detectionOnly.hasStaged(at, at + len))) return -1;
+    if (this.needles.all.hasStaged(at, at + len) && (wants.evidenceWanted() || this.needles.detectionOnly.hasStaged(at, at + len))) return -1;
     this.used = at + len;
     const newlines = countNewlines(value);
     if (len === 0 || value[len - 1] === NL) return newlines;
@@ -114,7 +104,7 @@ export class RecordStaging {
         bytes += n;
         if (n > 0 && v[n - 1] !== NL) area[used++] = NL;
       }
-      const needles = wants.evidenceWanted() ? this.all : this.detectionOnly;
+      const needles = this.needles.searching(wants.evidenceWanted());
       const at = used > runFrom ? needles.firstStaged(runFrom, used) : -1;
       // The value the first needle lies in, if any: it and the ones after it are unstaged.
       let stop = j;

@@ -6,7 +6,7 @@ import { analyzeLine } from './line-analyzer.js';
 import { LookbackWindow } from './lookback-window.js';
 import type { LookupObserver, SubmitterMemory } from './mta-correlation.js';
 import { MtaCorrelator, submitterName } from './mta-correlation.js';
-import type { Prefilter } from './prefilter.js';
+import type { NeedleSets } from './needle-sets.js';
 import { chunkPrefiltersFor } from './chunk-prefilters.js';
 import { hasNeedle, longLineStarts, looksBinary, prefilterFor } from './prefilter.js';
 import type { RangeScannable } from './range-scannable.js';
@@ -73,10 +73,8 @@ export class ByteStreamScanner implements RangeScannable {
   private readonly window: LookbackWindow;
   private readonly correlator: MtaCorrelator;
   private readonly records = new RecordTracker();
-  /** Finds every needle: used while recovery evidence is wanted. */
-  private readonly prefilter: Prefilter;
-  /** Finds the detection needles only: the common evidence lines (`status=sent`) never flag. */
-  private readonly detectionPrefilter: Prefilter;
+  /** What push() searches chunks for (see chunk-prefilters.ts). */
+  private readonly chunkNeedles: NeedleSets;
   /** Stream offset just past the last byte pushed. */
   private offset: number;
   private complete: number;
@@ -104,9 +102,7 @@ export class ByteStreamScanner implements RangeScannable {
     this.lineNo = init.startLine;
     this.window = new LookbackWindow(config.lookbackBytes, init.startOffset);
     this.correlator = new MtaCorrelator(this.window);
-    const chunks = chunkPrefiltersFor(config.needles, config.detectionNeedles);
-    this.prefilter = chunks.all;
-    this.detectionPrefilter = chunks.detectionOnly;
+    this.chunkNeedles = chunkPrefiltersFor(config.needles, config.detectionNeedles);
     this.signals = new StreamSignals(this.window);
   }
 
@@ -200,10 +196,9 @@ export class ByteStreamScanner implements RangeScannable {
     const lastNl = chunk.lastIndexOf(NL);
     if (lastNl >= pos) {
       const end = lastNl + 1;
-      // Without evidence wanted, lines with only an evidence needle would be dropped anyway.
-      const detectionOnly = !this.config.evidenceWanted();
+      const evidenceWanted = this.config.evidenceWanted();
       // One kernel pass gives the candidate lines, their line numbers and the line count.
-      const found = (detectionOnly ? this.detectionPrefilter : this.prefilter).scan(chunk, pos, end);
+      const found = this.chunkNeedles.searching(evidenceWanted).scan(chunk, pos, end);
       const long = end - 1 - pos > max ? longLineStarts(chunk, pos, end, max) : NO_LINES;
       let li = 0;
       for (let i = 0; i < found.starts.length; i++) {
@@ -212,7 +207,7 @@ export class ByteStreamScanner implements RangeScannable {
         // An over-long candidate is counted with the other long lines, never decoded.
         if (long[li] === start) continue;
         const lineEnd = found.ends[i] as number;
-        this.candidate(chunk.subarray(start, lineEnd), chunkOffset + start, this.lineNo + (found.lineIndex[i] as number), out, detectionOnly);
+        this.candidate(chunk.subarray(start, lineEnd), chunkOffset + start, this.lineNo + (found.lineIndex[i] as number), out, !evidenceWanted);
       }
       this.stats.longLines += long.length;
       this.lineNo += found.newlines;

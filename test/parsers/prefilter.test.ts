@@ -124,7 +124,7 @@ describe('prefilter', () => {
   });
 
   it('searches a chunk read into its kernel memory where it lies, as it searches a copy', () => {
-    const { all, readArea } = chunkPrefiltersFor(NEEDLES, NEEDLES.slice(0, 4));
+    const { all, area: readArea } = chunkPrefiltersFor(NEEDLES, NEEDLES.slice(0, 4));
     const needleText = Buffer.from(`x ${NEEDLE_TEXTS.join(' ')}\n`, 'latin1');
     fc.assert(
       fc.property(inputs, fc.nat(4096), fc.nat(), (buf, offset, cut) => {
