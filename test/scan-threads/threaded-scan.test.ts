@@ -68,6 +68,12 @@ async function scan(dir: string, paths: string[], threads: number, rangeBytes: n
   }
 }
 
+/** A split scan must find what one worker scanning the whole file finds, with the same counters. */
+function expectSameAsWhole(split: Scanned, whole: Scanned): void {
+  expect(split.found).toEqual(whole.found);
+  expect(split.stats).toEqual(whole.stats);
+}
+
 describe('threadedScan', () => {
   it('takes every range as its worker found it when the state at the range starts matches', async () => {
     const dir = tempDir();
@@ -87,8 +93,7 @@ describe('threadedScan', () => {
       const split = await scan(dir, [path], threads, RANGE, { inline, warm });
       expect(split.ranges).toBe(24);
       expect({ reseeded: split.reseeded, restarted: split.restarted }).toEqual({ reseeded: 0, restarted: 0 });
-      expect(split.found).toEqual(whole.found);
-      expect(split.stats).toEqual(whole.stats);
+      expectSameAsWhole(split, whole);
     }
   });
 
@@ -111,8 +116,7 @@ describe('threadedScan', () => {
     const split = await scan(dir, [path], 3, RANGE);
     expect(split.reseeded).toBeGreaterThan(0);
     expect(split.restarted).toBe(0);
-    expect(split.found).toEqual(whole.found);
-    expect(split.stats).toEqual(whole.stats);
+    expectSameAsWhole(split, whole);
   });
 
   it('scans the rest of a file from its start when a range begins inside a record longer than the warm-up', async () => {
@@ -123,8 +127,7 @@ describe('threadedScan', () => {
     const whole = await scan(dir, [path], 2, WHOLE);
     const split = await scan(dir, [path], 2, RANGE);
     expect(split.restarted).toBe(1);
-    expect(split.found).toEqual(whole.found);
-    expect(split.stats).toEqual(whole.stats);
+    expectSameAsWhole(split, whole);
   });
 
   it('reports a worker that fails as a read error of its file, and goes on with the next file', async () => {
