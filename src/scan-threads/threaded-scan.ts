@@ -7,9 +7,9 @@ import { DetectionSink } from './detection-sink.js';
 import { FileAssembly, type RangeCounts } from './file-assembly.js';
 import { planRanges, plainFileStream, rangeCount, type PlanOptions } from './range-plan.js';
 import { runTask } from './range-scan.js';
-import type { ScanTask, WorkerMessage, WorkerSetup } from './scan-task.js';
+import type { ScanTask, WorkerMessage } from './scan-task.js';
 import type { TaskChannel } from './task-channel.js';
-import { WorkerPool } from './worker-pool.js';
+import type { WorkerPool } from './worker-pool.js';
 
 /** What `scan` hands over, in the order its results must come out. */
 export type ScanItem =
@@ -20,24 +20,19 @@ export type ScanItem =
   | { readonly kind: 'note'; readonly emit: () => void };
 
 export interface ThreadedScanOptions extends PlanOptions {
-  readonly setup: WorkerSetup;
+  /** The lanes, `threads` of them; closed when the scan ends. */
+  readonly pool: WorkerPool;
   readonly store: EventStore;
   /** Every stored batch of detections, in file order then line order. */
   readonly onDetections: (all: readonly Detection[]) => void;
   /** A file that could not be read, or not to its end; called in its turn. */
   readonly onFileError: (path: string, err: unknown) => void;
-  readonly workerUrl?: URL;
   /**
    * The main thread's detector, built from the same config as the workers': given, the main
-   * thread scans too, as one of the `threads`, so the scan starts before any worker has loaded.
+   * thread joins the pool (made with mainThreadJoins) as one of its lanes, so the scan starts
+   * before any worker has loaded.
    */
   readonly inlineDetector?: Detector;
-  /**
-   * Workers already started, made with inline: 'joins' when `inlineDetector` is given (it then
-   * joins them); in place of a pool of the `threads`, `setup` and `workerUrl` given. Closed when
-   * the scan ends.
-   */
-  readonly pool?: WorkerPool;
 }
 
 export interface ThreadedScanResult extends RangeCounts {
@@ -57,10 +52,8 @@ const FILES_AHEAD_PER_THREAD = 4;
  * counters (see file-assembly.ts for why they are the same).
  */
 export async function threadedScan(items: readonly ScanItem[], opts: ThreadedScanOptions): Promise<ThreadedScanResult> {
-  const inline = opts.inlineDetector;
-  const runInline = inline && ((task: ScanTask, post: (m: WorkerMessage) => void, cancelled: () => boolean) => runTask(task, inline, post, cancelled));
-  const pool = opts.pool ?? new WorkerPool(opts.threads, opts.setup, { ...(opts.workerUrl && { url: opts.workerUrl }), ...(runInline && { inline: runInline }) });
-  if (opts.pool !== undefined && runInline !== undefined) opts.pool.join(runInline);
+  const { pool, inlineDetector: inline } = opts;
+  if (inline !== undefined) pool.join((task, post, cancelled) => runTask(task, inline, post, cancelled));
   const counts: RangeCounts = { ranges: 0, reseeded: 0, restarted: 0 };
   let lastId = 0;
   const taskId = (): number => ++lastId;

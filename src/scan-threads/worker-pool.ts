@@ -15,12 +15,12 @@ export interface PoolOptions {
   /** The worker entry; default: scanWorkerUrl(). */
   readonly url?: URL;
   /**
-   * Makes the main thread one of the pool's lanes: it takes a task at once, while the workers
-   * take ~0.1 s to load, and leaves one CPU fewer to wait on. 'joins': the lane is kept for it,
-   * and it takes tasks once it hands over its runner (`join`); workers can meanwhile be started
-   * (`warmUp`) and load while the main thread loads what it scans with.
+   * Keeps one of the pool's lanes for the main thread, which takes tasks once it hands over its
+   * runner (`join`): it starts at once, while the workers take ~0.1 s to load, and leaves one CPU
+   * fewer to wait on. Workers can meanwhile be started (`warmUp`) and load while the main
+   * thread loads what it scans with.
    */
-  readonly inline?: InlineRunner | 'joins';
+  readonly mainThreadJoins?: boolean;
 }
 
 /**
@@ -45,7 +45,9 @@ export class WorkerPool {
   private readonly live = new Set<Worker>();
   private readonly maxWorkers: number;
   private readonly url: URL;
-  private inline: InlineRunner | 'joins' | undefined;
+  /** The main thread's runner, once it joined. */
+  private inline: InlineRunner | undefined;
+  private readonly mainThreadJoins: boolean;
   /** The task the main thread is running, if any. */
   private inlineJob: Job | null = null;
   private readonly cancelled = new Set<number>();
@@ -57,9 +59,9 @@ export class WorkerPool {
     private readonly setup: WorkerSetup,
     options: PoolOptions = {},
   ) {
-    this.inline = options.inline;
+    this.mainThreadJoins = options.mainThreadJoins === true;
     this.url = options.url ?? scanWorkerUrl();
-    this.maxWorkers = Math.max(1, this.inline === undefined ? size : size - 1);
+    this.maxWorkers = Math.max(1, this.mainThreadJoins ? size - 1 : size);
   }
 
   /** Starts up to `count` workers now (no more than the pool holds), before any task. */
@@ -67,9 +69,9 @@ export class WorkerPool {
     while (!this.closed && this.live.size < Math.min(count, this.maxWorkers)) this.idle.push(this.spawn());
   }
 
-  /** The main thread's lane, kept with inline: 'joins', starts taking tasks with `inline`. */
+  /** The main thread's lane (mainThreadJoins) starts taking tasks, run by `inline`. */
   join(inline: InlineRunner): void {
-    if (this.inline !== 'joins') throw new Error('The pool keeps no lane for the main thread to join.');
+    if (!this.mainThreadJoins || this.inline !== undefined) throw new Error('The pool keeps no free lane for the main thread to join.');
     this.inline = inline;
     this.dispatch();
   }
@@ -120,7 +122,7 @@ export class WorkerPool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      if (typeof this.inline === 'function' && this.inlineJob === null) {
+      if (this.inline !== undefined && this.inlineJob === null) {
         this.runInline(this.queue.shift() as Job, this.inline);
         continue;
       }

@@ -44,8 +44,8 @@ async function scan(dir: string, paths: string[], threads: number, rangeBytes: n
   const found: unknown[] = [];
   const errors: string[] = [];
   const setup = { configPath: config, env: {} };
-  const pool = lanes.warm ? new WorkerPool(threads, setup, { ...(lanes.inline && { inline: 'joins' as const }) }) : undefined;
-  pool?.warmUp();
+  const pool = new WorkerPool(threads, setup, { ...(lanes.workerUrl && { url: lanes.workerUrl }), mainThreadJoins: lanes.inline === true });
+  if (lanes.warm) pool.warmUp();
   try {
     const result = await threadedScan(
       paths.map((path) => ({ kind: 'file', path })),
@@ -53,12 +53,10 @@ async function scan(dir: string, paths: string[], threads: number, rangeBytes: n
         threads,
         rangeBytes,
         overlapBytes: LOOKBACK + WARM_UP_SLACK_BYTES,
-        setup,
-        ...(pool && { pool }),
+        pool,
         store: new EventStore(db),
         onDetections: (all) => found.push(...all.map(image)),
         onFileError: (path, err) => errors.push(`${path}: ${(err as Error).message}`),
-        ...(lanes.workerUrl && { workerUrl: lanes.workerUrl }),
         ...(lanes.inline && { inlineDetector: createDetector(detectorOptions(loadConfig(config, {}))) }),
       },
     );

@@ -20,7 +20,7 @@ import type { WorkerPool } from '../../scan-threads/worker-pool.js';
 import { parseRangeBytes } from '../../scan-threads/threads-option.js';
 import { DEFAULT_DB_PATH } from '../defaults.js';
 import { EXIT, write, type CliContext } from '../io.js';
-import { workerSetup, type ScanOptions } from './scan.js';
+import type { ScanOptions } from './scan.js';
 
 /**
  * What `authwatch scan` does once its options are parsed (scan.ts registers the command and
@@ -29,7 +29,6 @@ import { workerSetup, type ScanOptions } from './scan.js';
  */
 export async function scan(paths: string[], opts: ScanOptions, ctx: CliContext, pool: WorkerPool | undefined): Promise<number> {
   const { io } = ctx;
-  const threads = pool?.size ?? 1;
   const rangeBytes = opts.rangeBytes === undefined ? undefined : parseRangeBytes(opts.rangeBytes);
   const inputs = paths.length > 0 ? paths : io.stdin.isTTY ? [] : ['-'];
   if (inputs.length === 0) throw new UsageError('scan needs a path, or log lines piped to stdin (see authwatch scan --help).');
@@ -65,18 +64,17 @@ export async function scan(paths: string[], opts: ScanOptions, ctx: CliContext, 
   };
   let stats: ScanStats;
   try {
-    if (threads === 1) {
+    if (pool === undefined) {
       for (const input of inputs) {
         for await (const file of expand(input, cannotList)) await scanHere(file, input === '-' ? io.stdin : undefined);
       }
       stats = pipeline.stats();
     } else {
       const threaded = await scanOnThreads(inputs, {
-        threads,
+        threads: pool.size,
         rangeBytes,
         overlapBytes: options.lookbackBytes + WARM_UP_SLACK_BYTES,
-        setup: workerSetup(opts, io.env),
-        ...(pool && { pool }),
+        pool,
         store,
         onDetections: (all) => all.forEach(onDetection),
         onFileError: readFailed,

@@ -46,7 +46,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .action(async (paths: string[], opts: ScanOptions) => {
       // The workers load their detector (~0.1 s) while this thread loads the scan's modules.
       const threads = parseThreads(opts.threads);
-      const pool = threads > 1 ? new WorkerPool(threads, workerSetup(opts, ctx.io.env), { inline: 'joins' }) : undefined;
+      const pool = threads > 1 ? new WorkerPool(threads, workerSetup(opts, ctx.io.env), { mainThreadJoins: true }) : undefined;
       pool?.warmUp(workersWorthStarting(paths, threads));
       try {
         const { scan } = await import('./scan-run.js');
@@ -78,7 +78,7 @@ function workersWorthStarting(paths: readonly string[], threads: number): number
 }
 
 /** What a worker needs to build the scan's detector: the config, loaded again there. */
-export const workerSetup = (opts: ScanOptions, env: Readonly<Record<string, string | undefined>>): WorkerSetup => ({
+const workerSetup = (opts: ScanOptions, env: Readonly<Record<string, string | undefined>>): WorkerSetup => ({
   configPath: opts.config,
   env: opts.config ? { ...env } : {},
 });
